@@ -1,0 +1,1 @@
+"""The ``hullwatch`` command line: a thin shell over the Python API."""

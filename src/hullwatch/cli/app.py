@@ -1,0 +1,70 @@
+"""The ``hullwatch`` typer application and its error handling.
+
+Each command lives in its own ``cmd_*`` module and registers itself on :data:`app`.
+:func:`main` turns every :class:`~hullwatch.errors.HullwatchError` into a message on
+standard error and its exit status (2 for bad input), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from hullwatch.errors import HullwatchError
+
+app = typer.Typer(
+    name="hullwatch",
+    help="Watch a pressurized spacecraft or habitat for atmosphere leaks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: Human output goes to stdout; messages and progress to stderr.
+console = Console()
+err_console = Console(stderr=True)
+
+
+def print_json(payload: dict[str, Any]) -> None:
+    """Print exactly one JSON object on standard output (the ``--json`` contract)."""
+    sys.stdout.write(json.dumps(payload, allow_nan=False) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status instead of raising.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+    """
+    # Import for the side effect of registering every command on ``app``.
+    from hullwatch.cli import commands  # noqa: F401
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except HullwatchError as exc:
+        err_console.print(f"hullwatch: {exc}", style="red", highlight=False, markup=False)
+        return exc.exit_status
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("hullwatch: interrupted")
+        return 130
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+        raise
+    return 0
+
+
+def entry_point() -> None:
+    """Console-script entry: exit with :func:`main`'s status."""
+    sys.exit(main())

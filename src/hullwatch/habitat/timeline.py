@@ -1,0 +1,113 @@
+"""Hatch state over time, and the hatch configurations a telemetry window passes through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hullwatch.habitat.model import Compartment, Habitat
+
+TimeArray = npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One hatch configuration held from ``start`` to ``end``.
+
+    Parameters
+    ----------
+    start, end : numpy.datetime64
+        Interval it holds, UTC.
+    open_hatches : frozenset of str
+        Hatches open during it.
+    compartments : list of tuple of str
+        The compartments it makes.
+    """
+
+    start: np.datetime64
+    end: np.datetime64
+    open_hatches: frozenset[str]
+    compartments: tuple[Compartment, ...]
+
+    def compartment_of(self, module: str) -> Compartment:
+        """The compartment holding ``module``."""
+        return next(c for c in self.compartments if module in c)
+
+
+class HatchTimeline:
+    """Hatch states as step functions of time.
+
+    A hatch with no channel, or before its first sample, is taken as open
+    (formats.md section 1); :attr:`assumptions` says so in words.
+
+    Parameters
+    ----------
+    habitat : Habitat
+        The habitat.
+    samples : dict
+        ``{hatch name: (times, values)}``, values 1 = open, 0 = closed, any order.
+    """
+
+    def __init__(
+        self,
+        habitat: Habitat,
+        samples: dict[str, tuple[TimeArray, npt.NDArray[np.float64]]],
+    ) -> None:
+        self.habitat = habitat
+        self._steps: dict[str, tuple[TimeArray, npt.NDArray[np.bool_]]] = {}
+        self.assumptions: list[str] = []
+        for hatch in habitat.hatch_names:
+            if hatch not in samples or len(samples[hatch][0]) == 0:
+                self.assumptions.append(f"hatch {hatch} has no data and is taken as open")
+                continue
+            times, values = samples[hatch]
+            order = np.argsort(times, kind="stable")
+            self._steps[hatch] = (
+                np.asarray(times)[order].astype("datetime64[ns]"),
+                np.asarray(values)[order] >= 0.5,
+            )
+
+    def open_hatches_at(self, time: np.datetime64) -> frozenset[str]:
+        """Names of the hatches open at ``time``."""
+        state = set(self.habitat.hatch_names)
+        t = np.datetime64(time, "ns")
+        for hatch, (times, is_open) in self._steps.items():
+            index = np.searchsorted(times, t, side="right") - 1
+            if index >= 0 and not is_open[index]:
+                state.discard(hatch)
+        return frozenset(state)
+
+    def first_sample(self, hatch: str) -> np.datetime64 | None:
+        """Time of the first sample of ``hatch``, if it has data."""
+        steps = self._steps.get(hatch)
+        return steps[0][0] if steps is not None else None
+
+    def configurations(self, start: np.datetime64, end: np.datetime64) -> list[Configuration]:
+        """The hatch configurations held over ``[start, end]``, in time order.
+
+        Consecutive samples that repeat a state do not split a configuration.
+        """
+        start = np.datetime64(start, "ns")
+        end = np.datetime64(end, "ns")
+        change_times = [start]
+        for times, _ in self._steps.values():
+            inside = times[(times > start) & (times < end)]
+            change_times.extend(inside.tolist())
+        cuts = np.unique(np.array(change_times, dtype="datetime64[ns]"))
+        result: list[Configuration] = []
+        for cut in cuts:
+            state = self.open_hatches_at(cut)
+            if result and result[-1].open_hatches == state:
+                continue
+            if result:
+                result[-1] = _with_end(result[-1], cut)
+            result.append(
+                Configuration(cut, end, state, tuple(self.habitat.compartments(state)))
+            )
+        return result
+
+
+def _with_end(config: Configuration, end: np.datetime64) -> Configuration:
+    return Configuration(config.start, end, config.open_hatches, config.compartments)
