@@ -46,6 +46,8 @@ class LeakModel(ABC):
     """A leak path whose flow depends on the pressures on its two sides."""
 
     name: ClassVar[str]
+    #: The field that sets the leak's size (resized by :meth:`with_mass_flow`).
+    size_field: ClassVar[str]
 
     @abstractmethod
     def mass_flow_kg_per_s(
@@ -96,10 +98,13 @@ class LeakModel(ABC):
         LeakModel
             A model of the same kind; its ``area_m2`` is the effective hole area.
         """
-        now = float(self.mass_flow_kg_per_s(pressure_up_pa, pressure_down_pa, temperature_k, gas))
+        model: LeakModel = self
+        if getattr(model, self.size_field) == 0.0:
+            model = dataclasses.replace(model, **{self.size_field: 1e-6})
+        now = float(model.mass_flow_kg_per_s(pressure_up_pa, pressure_down_pa, temperature_k, gas))
         if not now > 0.0:
             raise InputError(f"{self.name}: no flow at the given pressures, cannot resize")
-        return self.scaled(rate_kg_per_s / now)
+        return model.scaled(rate_kg_per_s / now)
 
     def time_constant_s(self, volume_m3: float, temperature_k: float, gas: Gas = AIR) -> float:
         """e-folding time of an isothermal decay to vacuum, for ``n = 1`` models. [s]"""
@@ -204,6 +209,7 @@ class Orifice(LeakModel):
     """
 
     name: ClassVar[str] = "orifice"
+    size_field: ClassVar[str] = "area_m2"
     area_m2: float = 0.0  # type: ignore[assignment]
     discharge_coefficient: float = 0.61
 
@@ -245,6 +251,7 @@ class ViscousCrack(LeakModel):
     """
 
     name: ClassVar[str] = "viscous_crack"
+    size_field: ClassVar[str] = "diameter_m"
     diameter_m: float = 0.0
     length_m: float = 0.005
 
@@ -288,6 +295,7 @@ class Molecular(LeakModel):
     """
 
     name: ClassVar[str] = "molecular"
+    size_field: ClassVar[str] = "area_m2"
     area_m2: float = 0.0  # type: ignore[assignment]
     transmission: float = 1.0
 
@@ -321,6 +329,7 @@ class PowerLaw(LeakModel):
     """
 
     name: ClassVar[str] = "power_law"
+    size_field: ClassVar[str] = "coefficient"
     coefficient: float = 0.0
     exponent: float = 1.0
 

@@ -1,0 +1,165 @@
+"""Simulator physics against analytic solutions, conservation and equalization."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hullwatch.habitat import load_habitat
+from hullwatch.physics.gas import Gas
+from hullwatch.physics.leakflow import PowerLaw, leak_model
+from hullwatch.simulate import scenario_from_dict, simulate
+from hullwatch.simulate.setup import SPECIES_GAS_CONSTANT
+from hullwatch.units import MMHG_PA
+
+
+def _mixture_gas(pressure_mmhg: float, pp_o2: float, pp_co2: float) -> Gas:
+    moles = np.array([pressure_mmhg - pp_o2 - pp_co2, pp_o2, pp_co2]) / pressure_mmhg
+    # Mixture R from mole fractions: R = R0 / sum(x_i M_i) = 1 / sum(x_i / R_i).
+    molar_r = 1.0 / (moles @ (1.0 / SPECIES_GAS_CONSTANT))
+    return Gas(gas_constant_j_per_kg_k=float(molar_r), heat_capacity_ratio=1.4)
+
+
+def _isolated_decay(two_modules, model: str, parameters: dict, quiet) -> tuple:
+    doc = quiet(
+        simulation={"duration": "4d", "output_interval_s": 60.0},
+        hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"}],
+        leaks=[{"module": "Tunnel", "model": model, "parameters": parameters}],
+    )
+    result = simulate(scenario_from_dict(doc), two_modules, truth_interval_s=60.0)
+    series = result.truth_series[result.truth_series.module == "Tunnel"]
+    t = (series.time - series.time.iloc[0]).dt.total_seconds().to_numpy()
+    temperature = float(series.gas_temperature_k.iloc[0])
+    return t, series.pressure_pa.to_numpy(), temperature, result
+
+
+def test_isolated_choked_leak_matches_analytic_tau(two_modules, quiet) -> None:
+    area = np.pi * 0.0005**2
+    t, p, temperature, _ = _isolated_decay(two_modules, "orifice", {"area_m2": area}, quiet)
+    gas = _mixture_gas(755.0, 165.0, 2.5)
+    tau = leak_model("orifice", area_m2=area).time_constant_s(5.0, temperature, gas)
+    fitted_tau = -1.0 / np.polyfit(t, np.log(p), 1)[0]
+    assert fitted_tau == pytest.approx(tau, rel=1e-3)
+    assert p[-1] / p[0] < 0.5  # the run covers more than one e-folding
+
+
+def test_isolated_viscous_crack_matches_analytic_decay(two_modules, quiet) -> None:
+    t, p, temperature, result = _isolated_decay(
+        two_modules, "viscous_crack", {"diameter_m": 6e-5, "length_m": 0.005}, quiet
+    )
+    gas = _mixture_gas(755.0, 165.0, 2.5)
+    model = result.setup.leaks[0].model
+    expected = model.decay_pressure_pa(t, p[0], 5.0, temperature, gas)
+    assert np.max(np.abs(p / expected - 1.0)) < 1e-3
+    # A crack slows as pressure falls: the instantaneous time constant grows.
+    assert p[0] / (p[0] - p[1]) < p[-2] / (p[-2] - p[-1])
+
+
+def test_power_law_exponent_two_equals_viscous_form(two_modules, quiet) -> None:
+    coefficient = 1e-14
+    t, p, temperature, _ = _isolated_decay(
+        two_modules, "power_law", {"coefficient": coefficient, "exponent": 2.0}, quiet
+    )
+    gas = _mixture_gas(755.0, 165.0, 2.5)
+    expected = PowerLaw(coefficient, 2.0).decay_pressure_pa(t, p[0], 5.0, temperature, gas)
+    assert np.max(np.abs(p / expected - 1.0)) < 1e-3
+
+
+def test_mass_is_conserved_across_hatch_operations(quiet) -> None:
+    iss = load_habitat()
+    events = []
+    for day, hatch in enumerate(["Zvezda-PrK", "Unity-Destiny", "Harmony-Columbus"]):
+        events.append({"time": f"{day * 4 + 1}h", "hatch": hatch, "state": "closed"})
+        events.append({"time": f"{day * 4 + 3}h", "hatch": hatch, "state": "open"})
+    doc = quiet(
+        simulation={"duration": "14h"},
+        initial={"modules": {"PrK": {"pressure_mmHg": 700.0}, "Columbus": {"pressure_mmHg": 770.0}}},
+        hatch_events=events,
+        thermal={"orbital_amplitude_K": 0.5, "module_spread_K": 1.0},
+    )
+    result = simulate(scenario_from_dict(doc), iss)
+    total = result.truth_series.groupby("time", observed=True).gas_mass_kg.sum().to_numpy()
+    assert np.max(np.abs(total / total[0] - 1.0)) < 1e-9
+
+
+def test_hatch_opening_equalizes_with_stated_time_constant(two_modules, quiet) -> None:
+    doc = quiet(
+        simulation={"duration": "20min", "output_interval_s": 1.0, "hatch_equalization_time_s": 60.0},
+        initial={"modules": {"Tunnel": {"pressure_mmHg": 650.0}}},
+        hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"},
+                      {"time": "2min", "hatch": "Big-Tunnel", "state": "open"}],
+    )
+    result = simulate(scenario_from_dict(doc), two_modules, truth_interval_s=1.0)
+    wide = result.truth_series.pivot(index="time", columns="module", values="pressure_pa")
+    difference = (wide["Big"] - wide["Tunnel"]).to_numpy()
+    assert difference[100] == pytest.approx(105 * MMHG_PA, rel=1e-3)  # closed: held apart
+    after = difference[120:]
+    t = np.arange(after.size)
+    fitted_tau = -1.0 / np.polyfit(t[:200], np.log(after[:200]), 1)[0]
+    assert fitted_tau == pytest.approx(60.0, rel=0.02)
+    assert abs(after[-1]) < 1e-3 * after[0]  # equalized within 18 min: finite, minutes
+
+
+def test_seal_leak_through_passes_gas_while_closed(quiet) -> None:
+    from hullwatch.habitat import Habitat, Hatch, Module
+
+    conductance = 1e-10
+    leaky = Habitat("pair", (Module("Big", 75.0), Module("Tunnel", 5.0)),
+                    (Hatch("Big-Tunnel", ("Big", "Tunnel"), conductance),))
+    doc = quiet(
+        simulation={"duration": "1d", "output_interval_s": 60.0},
+        initial={"modules": {"Tunnel": {"pressure_mmHg": 650.0}}},
+        hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"}],
+    )
+    result = simulate(scenario_from_dict(doc), leaky)
+    tunnel = result.truth_series[result.truth_series.module == "Tunnel"].gas_mass_kg.to_numpy()
+    gain = tunnel[-1] - tunnel[0]
+    # Linear seal: dP decays with tau = 1 / (G R T (1/V1 + 1/V2)); gain = G dP0 tau (1 - e^-t/tau).
+    rt = _mixture_gas(755.0, 165.0, 2.5).gas_constant_j_per_kg_k * 295.15
+    tau = 1.0 / (conductance * rt * (1 / 75.0 + 1 / 5.0))
+    expected = conductance * 105 * MMHG_PA * tau * (1 - np.exp(-86400 / tau))
+    assert gain == pytest.approx(expected, rel=2e-3)
+
+
+def test_leak_truth_mass_matches_gas_lost(two_modules, quiet) -> None:
+    doc = quiet(
+        simulation={"duration": "2d", "output_interval_s": 10.0},
+        hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"}],
+        leaks=[{"module": "Tunnel", "rate_lb_per_day": 1.0, "onset": "12h"}],
+    )
+    result = simulate(scenario_from_dict(doc), two_modules)
+    leak = result.truth["leaks"][0]
+    lost = result.truth["initial_gas_mass_kg"] - result.truth["final_gas_mass_kg"]
+    assert leak["mass_lost_kg"] == pytest.approx(lost, rel=1e-9)
+    # Sized at 760 mmHg to vacuum (choked, so m-dot ∝ P), the tunnel at 755 mmHg
+    # leaks at (755/760) lb/day in the first hour after onset, less the hour's own decay.
+    cumulative = np.array(leak["hourly"]["cumulative_kg"])
+    first_hour_lb_per_day = (cumulative[13] - cumulative[12]) * 24 / 0.45359237
+    mass_at_onset = result.truth_series.query("module == 'Tunnel'").gas_mass_kg.iloc[720]
+    decay_per_hour = (755 / 760) * 0.45359237 / 24 / mass_at_onset
+    hour_mean = (1 - np.exp(-decay_per_hour)) / decay_per_hour
+    assert first_hour_lb_per_day == pytest.approx(755 / 760 * hour_mean, rel=2e-4)
+
+
+def test_pressure_hold_keeps_band_and_books_every_repress(two_modules, quiet) -> None:
+    doc = quiet(
+        simulation={"duration": "3d", "output_interval_s": 10.0},
+        initial={"modules": {"Tunnel": {"pressure_mmHg": 712.0}}},
+        hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"}],
+        leaks=[{"module": "Tunnel", "rate_lb_per_day": 3.0}],
+        pressure_holds=[{"module": "Tunnel", "low_mmHg": 700.0, "high_mmHg": 710.0,
+                         "rate_kg_per_h": 1.0}],
+    )
+    result = simulate(scenario_from_dict(doc), two_modules)
+    tunnel = result.truth_series[result.truth_series.module == "Tunnel"]
+    late = tunnel.pressure_pa.to_numpy()[600:] / MMHG_PA
+    assert late.min() > 699.5 and late.max() < 710.5
+    represses = result.truth["gas_transfers"]
+    assert len(represses) >= 3
+    added = sum(r["mass_kg"] for r in represses)
+    lost = result.truth["leaks"][0]["mass_lost_kg"]
+    change = result.truth["final_gas_mass_kg"] - result.truth["initial_gas_mass_kg"]
+    assert change == pytest.approx(added - lost, abs=1e-9 * result.truth["initial_gas_mass_kg"])
+    for r in represses:
+        hours = (np.datetime64(r["end"][:-1]) - np.datetime64(r["start"][:-1])) / np.timedelta64(1, "h")
+        assert r["mass_kg"] == pytest.approx(1.0 * hours, rel=1e-6)
