@@ -163,3 +163,29 @@ def test_pressure_hold_keeps_band_and_books_every_repress(two_modules, quiet) ->
     for r in represses:
         hours = (np.datetime64(r["end"][:-1]) - np.datetime64(r["start"][:-1])) / np.timedelta64(1, "h")
         assert r["mass_kg"] == pytest.approx(1.0 * hours, rel=1e-6)
+
+
+def test_eva_depress_pumps_crew_lock_to_its_floor_and_reports_pump_status(quiet) -> None:
+    doc = quiet(
+        simulation={"duration": "3h", "output_interval_s": 10.0},
+        hatch_events=[{"time": "10min", "hatch": "Quest_EquipmentLock-Quest_CrewLock",
+                       "state": "closed"}],
+        depress=[{"module": "Quest_CrewLock", "to": "Unity", "start": "20min",
+                  "volumetric_flow_m3_per_min": 0.3, "until_mmHg": 260.0}],
+        repress=[{"module": "Quest_CrewLock", "start": "2h", "duration": "10min",
+                  "rate_kg_per_h": 20.0, "source": "Unity"}],
+    )
+    result = simulate(scenario_from_dict(doc))
+    lock = result.truth_series.query("module == 'Quest_CrewLock'").set_index("time").pressure_pa
+    depress = next(t for t in result.truth["gas_transfers"] if t["kind"] == "depress")
+    end = np.datetime64(depress["end"][:-1])
+    at_end = lock[lock.index.tz_localize(None) >= end].iloc[0] / MMHG_PA
+    assert at_end == pytest.approx(260.0, abs=1.0)
+    # The pump moved gas into Unity: none was lost overboard.
+    total = result.truth_series.groupby("time", observed=True).gas_mass_kg.sum().to_numpy()
+    assert np.max(np.abs(total / total[0] - 1.0)) < 1e-9
+    pump = result.telemetry[result.telemetry.channel == "AIRLOCK000047"]
+    on = pump[pump.value == 1.0].time.iloc[0].tz_localize(None).to_datetime64()
+    assert abs((on - np.datetime64(depress["start"][:-1])) / np.timedelta64(1, "s")) <= 10
+    repress = next(t for t in result.truth["gas_transfers"] if t["kind"] == "repress")
+    assert repress["mass_kg"] == pytest.approx(20.0 / 6, rel=1e-6)

@@ -142,7 +142,7 @@ class Sensors(_Strict):
     # Defaults follow the real ISSLive Lab channels: 0.101 mmHg and 0.063 K steps.
     pressure: SensorSpec = SensorSpec(quantum=0.101, noise=0.02, bias_sigma=0.2)
     temperature: SensorSpec = SensorSpec(quantum=0.063, noise=0.02, bias_sigma=0.1)
-    partial_pressure: SensorSpec = SensorSpec(quantum=0.101, noise=0.3, bias_sigma=1.0)
+    partial_pressure: SensorSpec = SensorSpec(quantum=0.101, noise=0.02, bias_sigma=1.0)
     loss_of_signal: LossOfSignal = LossOfSignal()
 
 

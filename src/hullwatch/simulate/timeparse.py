@@ -9,12 +9,13 @@ import numpy as np
 
 from hullwatch.errors import InputError
 
-_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(d|h|min|s|w)\s*$")
+_PART = r"([0-9]*\.?[0-9]+)\s*(w|d|h|min|s)"
+_DURATION = re.compile(rf"^\s*(?:{_PART}\s*)+$")
 _SECONDS = {"w": 604_800.0, "d": 86_400.0, "h": 3_600.0, "min": 60.0, "s": 1.0}
 
 
 def parse_duration_s(text: str | float | int, field: str = "duration") -> float:
-    """Seconds in a duration such as ``"2.5d"``, ``"6h"``, ``"10min"``, ``"30s"``.
+    """Seconds in a duration such as ``"2.5d"``, ``"6h"``, ``"10min"``, ``"7d2h"``.
 
     A bare number is taken as seconds.
 
@@ -22,15 +23,16 @@ def parse_duration_s(text: str | float | int, field: str = "duration") -> float:
     --------
     >>> parse_duration_s("1.5h")
     5400.0
+    >>> parse_duration_s("1d 2h")
+    93600.0
     """
     if isinstance(text, int | float) and not isinstance(text, bool):
         return float(text)
-    match = _DURATION.match(str(text))
-    if not match:
+    if not _DURATION.match(str(text)):
         raise InputError(
             f"cannot read duration {text!r}; write e.g. '20d', '6h', '10min' or '30s'", field=field
         )
-    return float(match.group(1)) * _SECONDS[match.group(2)]
+    return sum(float(n) * _SECONDS[u] for n, u in re.findall(_PART, str(text)))
 
 
 def parse_instant(text: str, field: str = "time") -> np.datetime64:
