@@ -29,10 +29,10 @@ def year_scenario(days: float) -> dict:
     return {
         "simulation": {"duration": f"{days}d", "output_interval_s": 10.0, "seed": 7},
         "hatch_events": [{"time": "1d", "hatch": "Zvezda-PrK", "state": "closed"}],
-        "leaks": [{"module": "PrK", "model": "viscous_crack", "rate_lb_per_day": 1.0,
-                   "onset": "2d"}],
-        "pressure_holds": [{"module": "PrK", "low_mmHg": 660.0, "high_mmHg": 675.0,
-                            "start": "3d"}],
+        "leaks": [
+            {"module": "PrK", "model": "viscous_crack", "rate_lb_per_day": 1.0, "onset": "2d"}
+        ],
+        "pressure_holds": [{"module": "PrK", "low_mmHg": 660.0, "high_mmHg": 675.0, "start": "3d"}],
         "sensors": {"loss_of_signal": {"per_day": 4, "mean_duration_min": 15}},
     }
 
@@ -58,15 +58,29 @@ def main() -> None:
     table = Table(title="hullwatch simulate: built-in ISS, 24 modules, 10 s output")
     for column in ("run", "simulated days", "wall [s]", "telemetry rows", "x real time"):
         table.add_column(column, justify="right")
-    table.add_row("baseline", f"{args.baseline_days:g}", f"{base_s:.2f}", f"{base_rows:,}",
-                  f"{args.baseline_days * 86400 / base_s:,.0f}")
-    table.add_row("full", f"{args.days:g}", f"{full_s:.2f}", f"{full_rows:,}",
-                  f"{args.days * 86400 / full_s:,.0f}")
+    table.add_row(
+        "baseline",
+        f"{args.baseline_days:g}",
+        f"{base_s:.2f}",
+        f"{base_rows:,}",
+        f"{args.baseline_days * 86400 / base_s:,.0f}",
+    )
+    table.add_row(
+        "full",
+        f"{args.days:g}",
+        f"{full_s:.2f}",
+        f"{full_rows:,}",
+        f"{args.days * 86400 / full_s:,.0f}",
+    )
     console.print(table)
-    console.print(f"time ratio full/baseline: {full_s / base_s:.1f} "
-                  f"(data ratio {args.days / args.baseline_days:.0f}: linear growth gives the same)")
+    console.print(
+        f"time ratio full/baseline: {full_s / base_s:.1f} "
+        f"(data ratio {args.days / args.baseline_days:.0f}: linear growth gives the same)"
+    )
     console.print(f"peak resident memory: {peak_mib:,.0f} MiB")
-    console.print(f"goal: one year <= 60 s -> {'met' if full_s <= 60 or args.days < 365 else 'NOT met'}")
+    console.print(
+        f"goal: one year <= 60 s -> {'met' if full_s <= 60 or args.days < 365 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

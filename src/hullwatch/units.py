@@ -133,7 +133,7 @@ def to_si(value: FloatLike, unit: str) -> FloatLike:
         If the unit is unknown.
     """
     scale, offset = _affine(unit)
-    return value * scale + offset  # type: ignore[return-value]
+    return value * scale + offset
 
 
 def from_si(value_si: FloatLike, unit: str) -> FloatLike:
@@ -152,43 +152,43 @@ def from_si(value_si: FloatLike, unit: str) -> FloatLike:
         The value in ``unit``.
     """
     scale, offset = _affine(unit)
-    return (value_si - offset) / scale  # type: ignore[return-value]
+    return (value_si - offset) / scale
 
 
 def converter(unit: str) -> Callable[[FloatLike], FloatLike]:
     """Return a function converting values in ``unit`` to SI (validates ``unit`` once)."""
     scale, offset = _affine(unit)
-    return lambda value: value * scale + offset  # type: ignore[return-value]
+    return lambda value: value * scale + offset
 
 
 def pa_to_mmhg(pressure_pa: FloatLike) -> FloatLike:
     """Pressure [Pa] to [mmHg]."""
-    return pressure_pa / MMHG_PA  # type: ignore[return-value]
+    return pressure_pa / MMHG_PA
 
 
 def mmhg_to_pa(pressure_mmhg: FloatLike) -> FloatLike:
     """Pressure [mmHg] to [Pa]."""
-    return pressure_mmhg * MMHG_PA  # type: ignore[return-value]
+    return pressure_mmhg * MMHG_PA
 
 
 def kg_per_day_to_lb_per_day(rate_kg_per_day: FloatLike) -> FloatLike:
     """Mass rate [kg/day] to [lb/day]."""
-    return rate_kg_per_day / POUND_KG  # type: ignore[return-value]
+    return rate_kg_per_day / POUND_KG
 
 
 def lb_per_day_to_kg_per_day(rate_lb_per_day: FloatLike) -> FloatLike:
     """Mass rate [lb/day] to [kg/day]."""
-    return rate_lb_per_day * POUND_KG  # type: ignore[return-value]
+    return rate_lb_per_day * POUND_KG
 
 
 def kg_per_s_to_kg_per_day(rate_kg_per_s: FloatLike) -> FloatLike:
     """Mass rate [kg/s] to [kg/day]."""
-    return rate_kg_per_s * SECONDS_PER_DAY  # type: ignore[return-value]
+    return rate_kg_per_s * SECONDS_PER_DAY
 
 
 def kg_per_day_to_kg_per_s(rate_kg_per_day: FloatLike) -> FloatLike:
     """Mass rate [kg/day] to [kg/s]."""
-    return rate_kg_per_day / SECONDS_PER_DAY  # type: ignore[return-value]
+    return rate_kg_per_day / SECONDS_PER_DAY
 
 
 def mass_flow_to_pv_flow(
@@ -217,7 +217,7 @@ def mass_flow_to_pv_flow(
     >>> round(mass_flow_to_pv_flow(1 / 86400, 287.05, 293.15), 3)
     0.974
     """
-    return rate_kg_per_s * gas_constant_j_per_kg_k * temperature_k  # type: ignore[return-value]
+    return rate_kg_per_s * gas_constant_j_per_kg_k * temperature_k
 
 
 def mass_flow_to_sccm(rate_kg_per_s: FloatLike, gas_constant_j_per_kg_k: float) -> FloatLike:
@@ -237,4 +237,4 @@ def mass_flow_to_sccm(rate_kg_per_s: FloatLike, gas_constant_j_per_kg_k: float) 
         * SCCM_REFERENCE_TEMPERATURE_K
         / SCCM_REFERENCE_PRESSURE_PA
     )
-    return volume_flow_m3_per_s * 1e6 * 60.0  # type: ignore[return-value]
+    return volume_flow_m3_per_s * 1e6 * 60.0

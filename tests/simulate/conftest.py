@@ -10,16 +10,24 @@ from hullwatch.habitat import Habitat, Hatch, Module
 
 QUIET: dict[str, Any] = {
     "crew": {"count": 0, "co2_removal_modules": []},
-    "thermal": {"module_spread_K": 0.0, "orbital_amplitude_K": 0.0, "drift_sigma_K": 0.0,
-                "unseen_sigma_K": 0.0, "unseen_orbital_amplitude_K": 0.0},
+    "thermal": {
+        "module_spread_K": 0.0,
+        "orbital_amplitude_K": 0.0,
+        "drift_sigma_K": 0.0,
+        "unseen_sigma_K": 0.0,
+        "unseen_orbital_amplitude_K": 0.0,
+    },
 }
 
 
 @pytest.fixture
 def two_modules() -> Habitat:
     """A 75 m^3 module and a 5 m^3 tunnel joined by one hatch."""
-    return Habitat("pair", (Module("Big", 75.0), Module("Tunnel", 5.0)),
-                   (Hatch("Big-Tunnel", ("Big", "Tunnel")),))
+    return Habitat(
+        "pair",
+        (Module("Big", 75.0), Module("Tunnel", 5.0)),
+        (Hatch("Big-Tunnel", ("Big", "Tunnel")),),
+    )
 
 
 def _quiet(**sections: Any) -> dict[str, Any]:

@@ -73,7 +73,9 @@ def test_mass_is_conserved_across_hatch_operations(quiet) -> None:
         events.append({"time": f"{day * 4 + 3}h", "hatch": hatch, "state": "open"})
     doc = quiet(
         simulation={"duration": "14h"},
-        initial={"modules": {"PrK": {"pressure_mmHg": 700.0}, "Columbus": {"pressure_mmHg": 770.0}}},
+        initial={
+            "modules": {"PrK": {"pressure_mmHg": 700.0}, "Columbus": {"pressure_mmHg": 770.0}}
+        },
         hatch_events=events,
         thermal={"orbital_amplitude_K": 0.5, "module_spread_K": 1.0},
     )
@@ -84,10 +86,16 @@ def test_mass_is_conserved_across_hatch_operations(quiet) -> None:
 
 def test_hatch_opening_equalizes_with_stated_time_constant(two_modules, quiet) -> None:
     doc = quiet(
-        simulation={"duration": "20min", "output_interval_s": 1.0, "hatch_equalization_time_s": 60.0},
+        simulation={
+            "duration": "20min",
+            "output_interval_s": 1.0,
+            "hatch_equalization_time_s": 60.0,
+        },
         initial={"modules": {"Tunnel": {"pressure_mmHg": 650.0}}},
-        hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"},
-                      {"time": "2min", "hatch": "Big-Tunnel", "state": "open"}],
+        hatch_events=[
+            {"time": 0, "hatch": "Big-Tunnel", "state": "closed"},
+            {"time": "2min", "hatch": "Big-Tunnel", "state": "open"},
+        ],
     )
     result = simulate(scenario_from_dict(doc), two_modules, truth_interval_s=1.0)
     wide = result.truth_series.pivot(index="time", columns="module", values="pressure_pa")
@@ -104,8 +112,11 @@ def test_seal_leak_through_passes_gas_while_closed(quiet) -> None:
     from hullwatch.habitat import Habitat, Hatch, Module
 
     conductance = 1e-10
-    leaky = Habitat("pair", (Module("Big", 75.0), Module("Tunnel", 5.0)),
-                    (Hatch("Big-Tunnel", ("Big", "Tunnel"), conductance),))
+    leaky = Habitat(
+        "pair",
+        (Module("Big", 75.0), Module("Tunnel", 5.0)),
+        (Hatch("Big-Tunnel", ("Big", "Tunnel"), conductance),),
+    )
     doc = quiet(
         simulation={"duration": "1d", "output_interval_s": 60.0},
         initial={"modules": {"Tunnel": {"pressure_mmHg": 650.0}}},
@@ -147,8 +158,9 @@ def test_pressure_hold_keeps_band_and_books_every_repress(two_modules, quiet) ->
         initial={"modules": {"Tunnel": {"pressure_mmHg": 712.0}}},
         hatch_events=[{"time": 0, "hatch": "Big-Tunnel", "state": "closed"}],
         leaks=[{"module": "Tunnel", "rate_lb_per_day": 3.0}],
-        pressure_holds=[{"module": "Tunnel", "low_mmHg": 700.0, "high_mmHg": 710.0,
-                         "rate_kg_per_h": 1.0}],
+        pressure_holds=[
+            {"module": "Tunnel", "low_mmHg": 700.0, "high_mmHg": 710.0, "rate_kg_per_h": 1.0}
+        ],
     )
     result = simulate(scenario_from_dict(doc), two_modules)
     tunnel = result.truth_series[result.truth_series.module == "Tunnel"]
@@ -161,19 +173,36 @@ def test_pressure_hold_keeps_band_and_books_every_repress(two_modules, quiet) ->
     change = result.truth["final_gas_mass_kg"] - result.truth["initial_gas_mass_kg"]
     assert change == pytest.approx(added - lost, abs=1e-9 * result.truth["initial_gas_mass_kg"])
     for r in represses:
-        hours = (np.datetime64(r["end"][:-1]) - np.datetime64(r["start"][:-1])) / np.timedelta64(1, "h")
+        hours = (np.datetime64(r["end"][:-1]) - np.datetime64(r["start"][:-1])) / np.timedelta64(
+            1, "h"
+        )
         assert r["mass_kg"] == pytest.approx(1.0 * hours, rel=1e-6)
 
 
 def test_eva_depress_pumps_crew_lock_to_its_floor_and_reports_pump_status(quiet) -> None:
     doc = quiet(
         simulation={"duration": "3h", "output_interval_s": 10.0},
-        hatch_events=[{"time": "10min", "hatch": "Quest_EquipmentLock-Quest_CrewLock",
-                       "state": "closed"}],
-        depress=[{"module": "Quest_CrewLock", "to": "Unity", "start": "20min",
-                  "volumetric_flow_m3_per_min": 0.3, "until_mmHg": 260.0}],
-        repress=[{"module": "Quest_CrewLock", "start": "2h", "duration": "10min",
-                  "rate_kg_per_h": 20.0, "source": "Unity"}],
+        hatch_events=[
+            {"time": "10min", "hatch": "Quest_EquipmentLock-Quest_CrewLock", "state": "closed"}
+        ],
+        depress=[
+            {
+                "module": "Quest_CrewLock",
+                "to": "Unity",
+                "start": "20min",
+                "volumetric_flow_m3_per_min": 0.3,
+                "until_mmHg": 260.0,
+            }
+        ],
+        repress=[
+            {
+                "module": "Quest_CrewLock",
+                "start": "2h",
+                "duration": "10min",
+                "rate_kg_per_h": 20.0,
+                "source": "Unity",
+            }
+        ],
     )
     result = simulate(scenario_from_dict(doc))
     lock = result.truth_series.query("module == 'Quest_CrewLock'").set_index("time").pressure_pa

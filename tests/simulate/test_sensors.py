@@ -36,8 +36,12 @@ def test_first_sample_after_loss_of_signal_is_sent() -> None:
 
 
 def test_periodic_sampling_and_bias() -> None:
-    sensor = Sensor(SensorSpec(mode="periodic", period_s=60.0, bias_sigma=1.0), 1.0, 10.0,
-                    np.random.default_rng(3))
+    sensor = Sensor(
+        SensorSpec(mode="periodic", period_s=60.0, bias_sigma=1.0),
+        1.0,
+        10.0,
+        np.random.default_rng(3),
+    )
     index, values = sensor.read(np.zeros(60), np.ones(60, dtype=bool))
     assert index.tolist() == list(range(0, 60, 6))
     np.testing.assert_allclose(values, sensor.bias_si)
@@ -45,8 +49,9 @@ def test_periodic_sampling_and_bias() -> None:
 
 
 def test_noise_has_the_stated_standard_deviation() -> None:
-    sensor = Sensor(SensorSpec(mode="periodic", period_s=10.0, noise=0.5), 2.0, 10.0,
-                    np.random.default_rng(5))
+    sensor = Sensor(
+        SensorSpec(mode="periodic", period_s=10.0, noise=0.5), 2.0, 10.0, np.random.default_rng(5)
+    )
     _, values = sensor.read(np.zeros(20_000), np.ones(20_000, dtype=bool))
     assert abs(values.std() - 1.0) < 0.02  # 0.5 display units at 2 SI per unit
 

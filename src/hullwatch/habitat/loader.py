@@ -58,8 +58,7 @@ class _ChannelEntry(_Strict):
     def _check(self) -> _ChannelEntry:
         if self.quantity not in QUANTITY_UNIT_FAMILY:
             raise ValueError(
-                f"unknown quantity {self.quantity!r}; "
-                f"known: {', '.join(QUANTITY_UNIT_FAMILY)}"
+                f"unknown quantity {self.quantity!r}; known: {', '.join(QUANTITY_UNIT_FAMILY)}"
             )
         allowed = _UNITS_BY_FAMILY[QUANTITY_UNIT_FAMILY[self.quantity]]
         if self.unit not in allowed:
@@ -215,7 +214,10 @@ def load_habitat(path: str | Path | None = None) -> Habitat:
 
 
 def habitat_to_dict(habitat: Habitat) -> dict[str, Any]:
-    """The habitat as a formats.md section 1 document (round-trips through :func:`habitat_from_dict`)."""
+    """The habitat as a formats.md section 1 document.
+
+    It round-trips through :func:`habitat_from_dict`.
+    """
     hatches = []
     for h in habitat.hatches:
         entry: dict[str, Any] = {"name": h.name, "between": list(h.between)}

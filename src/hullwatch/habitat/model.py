@@ -102,9 +102,7 @@ class Habitat:
     _module_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "_module_index", {m.name: i for i, m in enumerate(self.modules)}
-        )
+        object.__setattr__(self, "_module_index", {m.name: i for i, m in enumerate(self.modules)})
 
     @property
     def module_names(self) -> tuple[str, ...]:

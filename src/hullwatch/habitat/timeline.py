@@ -72,7 +72,7 @@ class HatchTimeline:
     def open_hatches_at(self, time: np.datetime64) -> frozenset[str]:
         """Names of the hatches open at ``time``."""
         state = set(self.habitat.hatch_names)
-        t = np.datetime64(time, "ns")
+        t = np.asarray(time, dtype="datetime64[ns]")
         for hatch, (times, is_open) in self._steps.items():
             index = np.searchsorted(times, t, side="right") - 1
             if index >= 0 and not is_open[index]:
@@ -89,13 +89,10 @@ class HatchTimeline:
 
         Consecutive samples that repeat a state do not split a configuration.
         """
-        start = np.datetime64(start, "ns")
-        end = np.datetime64(end, "ns")
-        change_times = [start]
-        for times, _ in self._steps.values():
-            inside = times[(times > start) & (times < end)]
-            change_times.extend(inside.tolist())
-        cuts = np.unique(np.array(change_times, dtype="datetime64[ns]"))
+        first = np.asarray(start, dtype="datetime64[ns]").reshape(1)
+        last = np.datetime64(str(np.asarray(end, dtype="datetime64[ns]")), "ns")
+        inside = [times[(times > first[0]) & (times < last)] for times, _ in self._steps.values()]
+        cuts = np.unique(np.concatenate([first, *inside]))
         result: list[Configuration] = []
         for cut in cuts:
             state = self.open_hatches_at(cut)
@@ -103,9 +100,7 @@ class HatchTimeline:
                 continue
             if result:
                 result[-1] = _with_end(result[-1], cut)
-            result.append(
-                Configuration(cut, end, state, tuple(self.habitat.compartments(state)))
-            )
+            result.append(Configuration(cut, last, state, tuple(self.habitat.compartments(state))))
         return result
 
 

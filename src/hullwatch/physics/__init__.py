@@ -3,4 +3,12 @@
 from hullwatch.physics.gas import AIR, Gas, gas_mass_kg, humid_air_mass_kg
 from hullwatch.physics.leakflow import LEAK_MODELS, LeakModel, leak_model
 
-__all__ = ["AIR", "LEAK_MODELS", "Gas", "LeakModel", "gas_mass_kg", "humid_air_mass_kg", "leak_model"]
+__all__ = [
+    "AIR",
+    "LEAK_MODELS",
+    "Gas",
+    "LeakModel",
+    "gas_mass_kg",
+    "humid_air_mass_kg",
+    "leak_model",
+]

@@ -87,9 +87,7 @@ def orifice_mass_flow(
     sign = np.sign(pressure_up_pa - pressure_down_pa)
     r_crit = (2.0 / (g + 1.0)) ** (g / (g - 1.0))
     r = np.maximum(p_lo / np.maximum(p_hi, 1e-300), r_crit)
-    psi = np.sqrt(
-        np.maximum(2.0 * g / (g - 1.0) * (r ** (2.0 / g) - r ** ((g + 1.0) / g)), 0.0)
-    )
+    psi = np.sqrt(np.maximum(2.0 * g / (g - 1.0) * (r ** (2.0 / g) - r ** ((g + 1.0) / g)), 0.0))
     return sign * discharge_area_m2 * p_hi * psi / np.sqrt(gas_constant_j_per_kg_k * temperature_k)
 
 

@@ -16,7 +16,8 @@ References
 ----------
 .. [1] ASTM E2930-13, "Standard Practice for Pressure Decay Leak Test Method", 2013.
 .. [2] A. L. Buck, "New equations for computing vapor pressure and enhancement
-   factor", J. Appl. Meteor. 20, 1527-1532, 1981. :doi:`10.1175/1520-0450(1981)020<1527:NEFCVP>2.0.CO;2`
+   factor", J. Appl. Meteor. 20, 1527-1532, 1981.
+   :doi:`10.1175/1520-0450(1981)020<1527:NEFCVP>2.0.CO;2`
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def gas_mass_kg(
     >>> round(gas_mass_kg(101325.0, 916.0, 295.15))
     1095
     """
-    return pressure_pa * volume_m3 / (gas_constant_j_per_kg_k * temperature_k)  # type: ignore[no-any-return]
+    return pressure_pa * volume_m3 / (gas_constant_j_per_kg_k * temperature_k)
 
 
 def saturation_vapour_pressure_pa(temperature_k: ArrayLike) -> ArrayLike:

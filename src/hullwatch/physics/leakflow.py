@@ -37,8 +37,13 @@ from hullwatch.physics import flowlaws
 from hullwatch.physics.gas import AIR, Gas
 
 #: Order of the basis flow laws in :meth:`LeakModel.kernel_coefficients`.
-KERNEL_BASIS = ("orifice_cd_area_m2", "viscous_geometry_m3", "molecular_area_m2",
-                "power_coefficient", "power_exponent")
+KERNEL_BASIS = (
+    "orifice_cd_area_m2",
+    "viscous_geometry_m3",
+    "molecular_area_m2",
+    "power_coefficient",
+    "power_exponent",
+)
 
 
 @dataclass(frozen=True)
@@ -110,11 +115,17 @@ class LeakModel(ABC):
         """e-folding time of an isothermal decay to vacuum, for ``n = 1`` models. [s]"""
         coefficient, exponent = self.vacuum_power_law(temperature_k, gas)
         if not np.isclose(exponent, 1.0):
-            raise InputError(f"{self.name}: a decay with n = {exponent:g} has no single time constant")
+            raise InputError(
+                f"{self.name}: a decay with n = {exponent:g} has no single time constant"
+            )
         return volume_m3 / (coefficient * gas.gas_constant_j_per_kg_k * temperature_k)
 
     def decay_pressure_pa(
-        self, time_s: Any, pressure_0_pa: float, volume_m3: float, temperature_k: float,
+        self,
+        time_s: Any,
+        pressure_0_pa: float,
+        volume_m3: float,
+        temperature_k: float,
         gas: Gas = AIR,
     ) -> Any:
         """Analytic isothermal pressure of a closed volume leaking to vacuum. [Pa]"""
@@ -123,8 +134,12 @@ class LeakModel(ABC):
         return power_law_decay_pressure_pa(time_s, pressure_0_pa, rate, exponent)
 
     def time_to_pressure_s(
-        self, pressure_0_pa: float, pressure_end_pa: float, volume_m3: float,
-        temperature_k: float, gas: Gas = AIR,
+        self,
+        pressure_0_pa: float,
+        pressure_end_pa: float,
+        volume_m3: float,
+        temperature_k: float,
+        gas: Gas = AIR,
     ) -> float:
         """Analytic isothermal time for a closed volume to fall to ``pressure_end_pa``. [s]"""
         coefficient, exponent = self.vacuum_power_law(temperature_k, gas)
@@ -210,15 +225,19 @@ class Orifice(LeakModel):
 
     name: ClassVar[str] = "orifice"
     size_field: ClassVar[str] = "area_m2"
-    area_m2: float = 0.0  # type: ignore[assignment]
+    area_m2: float = 0.0
     discharge_coefficient: float = 0.61
 
-    def mass_flow_kg_per_s(self, pressure_up_pa: Any, pressure_down_pa: Any,
-                           temperature_k: Any, gas: Gas = AIR) -> Any:
+    def mass_flow_kg_per_s(
+        self, pressure_up_pa: Any, pressure_down_pa: Any, temperature_k: Any, gas: Gas = AIR
+    ) -> Any:
         return flowlaws.orifice_mass_flow(
-            pressure_up_pa, pressure_down_pa, temperature_k,
+            pressure_up_pa,
+            pressure_down_pa,
+            temperature_k,
             self.discharge_coefficient * self.area_m2,
-            gas.gas_constant_j_per_kg_k, gas.heat_capacity_ratio,
+            gas.gas_constant_j_per_kg_k,
+            gas.heat_capacity_ratio,
         )
 
     def scaled(self, factor: float) -> Orifice:
@@ -261,14 +280,19 @@ class ViscousCrack(LeakModel):
         return float(np.pi * self.diameter_m**4 / (256.0 * self.length_m))
 
     @property
-    def area_m2(self) -> float:  # type: ignore[override]
+    def area_m2(self) -> float:
         return float(np.pi * self.diameter_m**2 / 4.0)
 
-    def mass_flow_kg_per_s(self, pressure_up_pa: Any, pressure_down_pa: Any,
-                           temperature_k: Any, gas: Gas = AIR) -> Any:
+    def mass_flow_kg_per_s(
+        self, pressure_up_pa: Any, pressure_down_pa: Any, temperature_k: Any, gas: Gas = AIR
+    ) -> Any:
         return flowlaws.viscous_mass_flow(
-            pressure_up_pa, pressure_down_pa, temperature_k, self.geometry_m3,
-            gas.gas_constant_j_per_kg_k, gas.viscosity_pa_s(temperature_k),
+            pressure_up_pa,
+            pressure_down_pa,
+            temperature_k,
+            self.geometry_m3,
+            gas.gas_constant_j_per_kg_k,
+            gas.viscosity_pa_s(temperature_k),
         )
 
     def scaled(self, factor: float) -> ViscousCrack:
@@ -296,14 +320,18 @@ class Molecular(LeakModel):
 
     name: ClassVar[str] = "molecular"
     size_field: ClassVar[str] = "area_m2"
-    area_m2: float = 0.0  # type: ignore[assignment]
+    area_m2: float = 0.0
     transmission: float = 1.0
 
-    def mass_flow_kg_per_s(self, pressure_up_pa: Any, pressure_down_pa: Any,
-                           temperature_k: Any, gas: Gas = AIR) -> Any:
+    def mass_flow_kg_per_s(
+        self, pressure_up_pa: Any, pressure_down_pa: Any, temperature_k: Any, gas: Gas = AIR
+    ) -> Any:
         return flowlaws.molecular_mass_flow(
-            pressure_up_pa, pressure_down_pa, temperature_k,
-            self.transmission * self.area_m2, gas.gas_constant_j_per_kg_k,
+            pressure_up_pa,
+            pressure_down_pa,
+            temperature_k,
+            self.transmission * self.area_m2,
+            gas.gas_constant_j_per_kg_k,
         )
 
     def scaled(self, factor: float) -> Molecular:
@@ -334,11 +362,12 @@ class PowerLaw(LeakModel):
     exponent: float = 1.0
 
     @property
-    def area_m2(self) -> None:  # type: ignore[override]
+    def area_m2(self) -> None:
         return None
 
-    def mass_flow_kg_per_s(self, pressure_up_pa: Any, pressure_down_pa: Any,
-                           temperature_k: Any, gas: Gas = AIR) -> Any:
+    def mass_flow_kg_per_s(
+        self, pressure_up_pa: Any, pressure_down_pa: Any, temperature_k: Any, gas: Gas = AIR
+    ) -> Any:
         return flowlaws.power_law_mass_flow(
             pressure_up_pa, pressure_down_pa, self.coefficient, self.exponent
         )
@@ -398,8 +427,11 @@ def leak_model(name: str, **parameters: float) -> LeakModel:
 
 
 def effective_areas_m2(
-    rate_kg_per_s: float, pressure_up_pa: float, temperature_k: float,
-    pressure_down_pa: float = 0.0, gas: Gas = AIR,
+    rate_kg_per_s: float,
+    pressure_up_pa: float,
+    temperature_k: float,
+    pressure_down_pa: float = 0.0,
+    gas: Gas = AIR,
     discharge_coefficients: tuple[float, ...] = (0.61, 1.0),
 ) -> dict[str, float]:
     """Effective hole area implied by a measured leak rate, for each flow model.
@@ -429,8 +461,10 @@ def effective_areas_m2(
     >>> round(areas["choked_cd_0.61"] * 1e6, 4)  # mm^2
     0.0796
     """
-    unit = {f"choked_cd_{cd:g}": Orifice(area_m2=1e-6, discharge_coefficient=cd)
-            for cd in discharge_coefficients}
+    unit = {
+        f"choked_cd_{cd:g}": Orifice(area_m2=1e-6, discharge_coefficient=cd)
+        for cd in discharge_coefficients
+    }
     unit["viscous_crack"] = ViscousCrack(diameter_m=1e-5)  # type: ignore[assignment]
     unit["molecular"] = Molecular(area_m2=1e-6)  # type: ignore[assignment]
     areas: dict[str, float] = {}

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from hullwatch.habitat import Habitat
+from hullwatch.habitat import Channel, Habitat
 from hullwatch.simulate import kernel
 from hullwatch.simulate.scenario import Scenario
 from hullwatch.simulate.sensors import Sensor, draw_loss_of_signal, loss_of_signal_mask
@@ -104,21 +104,29 @@ def simulate(
     thermal = ThermalModel(scenario.thermal, n_mod, dt, rng)
     sensors = scenario.sensors
     gaps = draw_loss_of_signal(
-        setup.duration_s, sensors.loss_of_signal.per_day,
-        sensors.loss_of_signal.mean_duration_min, rng,
+        setup.duration_s,
+        sensors.loss_of_signal.per_day,
+        sensors.loss_of_signal.mean_duration_min,
+        rng,
     )
-    channels = []
+    channels: list[tuple[Channel, Sensor | None]] = []
     for ch in hab.channels:
         family = _sensor_family(ch.quantity)
-        spec = getattr(sensors, family) if family else None
-        sensor = Sensor(spec, _DISPLAY_SCALE_SI[family], dt, rng) if spec else None
+        sensor = (
+            Sensor(getattr(sensors, family), _DISPLAY_SCALE_SI[family], dt, rng)
+            if family is not None
+            else None
+        )
         channels.append((ch, sensor))
 
     r_sp = SPECIES_GAS_CONSTANT
     init = scenario.initial
-    mole_fraction = np.array([
-        init.pressure_mmHg - init.ppO2_mmHg - init.ppCO2_mmHg, init.ppO2_mmHg, init.ppCO2_mmHg
-    ]) / init.pressure_mmHg
+    mole_fraction = (
+        np.array(
+            [init.pressure_mmHg - init.ppO2_mmHg - init.ppCO2_mmHg, init.ppO2_mmHg, init.ppCO2_mmHg]
+        )
+        / init.pressure_mmHg
+    )
     m = np.zeros((n_mod, len(SPECIES)))  # set from the first temperatures below
     truth = TruthRecorder(setup, truth_interval_s)
 
@@ -144,38 +152,74 @@ def simulate(
     co2_index = SPECIES.index("CO2")
 
     reports: list[tuple[int, FloatArray, FloatArray]] = []
-    steps_per_chunk = max(1, int(round(chunk_s / dt)))
+    steps_per_chunk = max(1, round(chunk_s / dt))
     for first in range(0, n_total, steps_per_chunk):
         n = min(steps_per_chunk, n_total - first)
-        time_s = (first + np.arange(n)) * dt
+        time_s = np.arange(first, first + n, dtype=np.float64) * dt
         sensed, gas = thermal.chunk(time_s)
         if first == 0:
-            m[:] = (setup.initial_pressure_pa[:, None] * mole_fraction[None, :]
-                    * setup.volume_m3[:, None] / (r_sp[None, :] * gas[0][:, None]))
+            m[:] = (
+                setup.initial_pressure_pa[:, None]
+                * mole_fraction[None, :]
+                * setup.volume_m3[:, None]
+                / (r_sp[None, :] * gas[0][:, None])
+            )
         hatch_open = _hatch_states(setup, time_s)
         leak_scale = _leak_scales(setup, time_s)
-        tr_window = np.stack(
-            [(time_s >= t.start_s) & (time_s < t.end_s) for t in trs], axis=1
-        ) if trs else np.zeros((n, 0), dtype=np.bool_)
+        tr_window = (
+            np.stack([(time_s >= t.start_s) & (time_s < t.end_s) for t in trs], axis=1)
+            if trs
+            else np.zeros((n, 0), dtype=np.bool_)
+        )
         pressure = np.empty((n, n_mod))
         species = np.empty((n, n_mod, len(SPECIES)))
         leak_cum_out = np.empty((n, len(setup.leaks)))
         tr_cum_out = np.empty((n, len(trs)))
         tr_on_out = np.zeros((n, len(trs)), dtype=np.bool_)
         kernel.integrate_chunk(
-            m, gas, dt, setup.substeps, setup.volume_m3, r_sp, setup.hatch_a, setup.hatch_b,
-            hatch_open, setup.g_open, setup.g_seal, leak_src, leak_dst, leak_coef, leak_scale,
-            setup.source_rate, setup.co2_removal_per_s, co2_index, tr_arrays["tr_src"],
-            tr_arrays["tr_dst"], tr_arrays["tr_kind"], tr_arrays["tr_rate"], tr_arrays["tr_comp"],
-            tr_window, tr_arrays["tr_low"], tr_arrays["tr_high"], tr_state, pressure, species,
-            leak_cum, tr_cum, leak_cum_out, tr_cum_out, tr_on_out,
+            m,
+            gas,
+            dt,
+            setup.substeps,
+            setup.volume_m3,
+            r_sp,
+            setup.hatch_a,
+            setup.hatch_b,
+            hatch_open,
+            setup.g_open,
+            setup.g_seal,
+            leak_src,
+            leak_dst,
+            leak_coef,
+            leak_scale,
+            setup.source_rate,
+            setup.co2_removal_per_s,
+            co2_index,
+            tr_arrays["tr_src"],
+            tr_arrays["tr_dst"],
+            tr_arrays["tr_kind"],
+            tr_arrays["tr_rate"],
+            tr_arrays["tr_comp"],
+            tr_window,
+            tr_arrays["tr_low"],
+            tr_arrays["tr_high"],
+            tr_state,
+            pressure,
+            species,
+            leak_cum,
+            tr_cum,
+            leak_cum_out,
+            tr_cum_out,
+            tr_on_out,
         )
-        truth.record_chunk(time_s, pressure, species, sensed, gas, leak_cum_out, tr_cum_out,
-                           tr_on_out)
+        truth.record_chunk(
+            time_s, pressure, species, sensed, gas, leak_cum_out, tr_cum_out, tr_on_out
+        )
         visible = loss_of_signal_mask(time_s, gaps)
         for code, (ch, sensor) in enumerate(channels):
-            true_si = _true_value(ch, hab, pressure, species, sensed, gas, hatch_open, tr_on_out,
-                                  setup)
+            true_si = _true_value(
+                ch, hab, pressure, species, sensed, gas, hatch_open, tr_on_out, setup
+            )
             if sensor is None:
                 idx = _discrete_changes(true_si, visible, first == 0)
                 values = true_si[idx]
@@ -233,14 +277,17 @@ def _discrete_changes(values: FloatArray, visible: npt.NDArray[np.bool_], first_
 def _long_frame(
     reports: list[tuple[int, FloatArray, FloatArray]], channel_ids: list[str], start: np.datetime64
 ) -> pd.DataFrame:
-    codes = np.concatenate([np.full(t.size, c, dtype=np.int32) for c, t, _ in reports] + [
-        np.zeros(0, dtype=np.int32)])
+    codes = np.concatenate(
+        [np.full(t.size, c, dtype=np.int32) for c, t, _ in reports] + [np.zeros(0, dtype=np.int32)]
+    )
     times = np.concatenate([t for _, t, _ in reports] + [np.zeros(0)])
     values = np.concatenate([v for _, _, v in reports] + [np.zeros(0)])
     order = np.lexsort((codes, times))
     stamp = start + np.round(times[order] * 1e9).astype("timedelta64[ns]")
-    return pd.DataFrame({
-        "time": pd.DatetimeIndex(stamp, tz="UTC"),
-        "channel": pd.Categorical.from_codes(codes[order], categories=channel_ids),
-        "value": values[order],
-    })
+    return pd.DataFrame(
+        {
+            "time": pd.DatetimeIndex(stamp, tz="UTC"),
+            "channel": pd.Categorical.from_codes(codes[order], categories=pd.Index(channel_ids)),
+            "value": values[order],
+        }
+    )

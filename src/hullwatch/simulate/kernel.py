@@ -52,9 +52,31 @@ def _leak_flow(coef: Any, p_up: float, p_dn: float, t_k: float, r_mix: float) ->
 
 
 @numba.njit(cache=True)
-def _rates(m, t_row, volume, r_sp, hatch_a, hatch_b, hatch_g, leak_src, leak_dst, leak_coef,
-           leak_scale_row, src_rate, co2_k, co2_index, tr_src, tr_dst, tr_kind, tr_rate, tr_comp,
-           tr_on, dm, leak_q, tr_q):
+def _rates(
+    m,
+    t_row,
+    volume,
+    r_sp,
+    hatch_a,
+    hatch_b,
+    hatch_g,
+    leak_src,
+    leak_dst,
+    leak_coef,
+    leak_scale_row,
+    src_rate,
+    co2_k,
+    co2_index,
+    tr_src,
+    tr_dst,
+    tr_kind,
+    tr_rate,
+    tr_comp,
+    tr_on,
+    dm,
+    leak_q,
+    tr_q,
+):
     n_mod, n_sp = m.shape
     pressure = np.empty(n_mod)
     total = np.empty(n_mod)
@@ -108,12 +130,8 @@ def _rates(m, t_row, volume, r_sp, hatch_a, hatch_b, hatch_g, leak_src, leak_dst
             continue
         i = tr_src[k]
         j = tr_dst[k]
-        if tr_kind[k] == TRANSFER_VOLUMETRIC:
-            q = tr_rate[k] * total[i] / volume[i]
-        else:
-            q = tr_rate[k]
-        if i >= 0 and q > total[i]:
-            q = total[i]
+        # A pump draws a volume flow from its source; a repress adds a fixed mass rate.
+        q = tr_rate[k] * total[i] / volume[i] if tr_kind[k] == TRANSFER_VOLUMETRIC else tr_rate[k]
         tr_q[k] = q
         for s in range(n_sp):
             frac = m[i, s] / total[i] if i >= 0 else tr_comp[k, s]
@@ -133,11 +151,42 @@ def _pressure_of(m, t_row, volume, r_sp, i):
 
 
 @numba.njit(cache=True)
-def integrate_chunk(m, temperature, dt, n_sub, volume, r_sp, hatch_a, hatch_b, hatch_open,
-                    g_open, g_seal, leak_src, leak_dst, leak_coef, leak_scale, src_rate, co2_k,
-                    co2_index, tr_src, tr_dst, tr_kind, tr_rate, tr_comp, tr_window, tr_low,
-                    tr_high, tr_state, pressure_out, species_out, leak_cum, tr_cum, leak_cum_out,
-                    tr_cum_out, tr_on_out):
+def integrate_chunk(
+    m,
+    temperature,
+    dt,
+    n_sub,
+    volume,
+    r_sp,
+    hatch_a,
+    hatch_b,
+    hatch_open,
+    g_open,
+    g_seal,
+    leak_src,
+    leak_dst,
+    leak_coef,
+    leak_scale,
+    src_rate,
+    co2_k,
+    co2_index,
+    tr_src,
+    tr_dst,
+    tr_kind,
+    tr_rate,
+    tr_comp,
+    tr_window,
+    tr_low,
+    tr_high,
+    tr_state,
+    pressure_out,
+    species_out,
+    leak_cum,
+    tr_cum,
+    leak_cum_out,
+    tr_cum_out,
+    tr_on_out,
+):
     """Advance ``m`` over ``temperature.shape[0]`` output steps of ``dt`` seconds, in place.
 
     Each output step is split into ``n_sub`` Heun substeps.  Transfers with a band
@@ -191,15 +240,59 @@ def integrate_chunk(m, temperature, dt, n_sub, volume, r_sp, hatch_a, hatch_b, h
                 tr_on[k] = tr_state[k]
             tr_on_out[step, k] = tr_on[k]
         for _ in range(n_sub):
-            _rates(m, t_row, volume, r_sp, hatch_a, hatch_b, hatch_g, leak_src, leak_dst,
-                   leak_coef, leak_scale[step], src_rate, co2_k, co2_index, tr_src, tr_dst,
-                   tr_kind, tr_rate, tr_comp, tr_on, dm1, leak_q1, tr_q1)
+            _rates(
+                m,
+                t_row,
+                volume,
+                r_sp,
+                hatch_a,
+                hatch_b,
+                hatch_g,
+                leak_src,
+                leak_dst,
+                leak_coef,
+                leak_scale[step],
+                src_rate,
+                co2_k,
+                co2_index,
+                tr_src,
+                tr_dst,
+                tr_kind,
+                tr_rate,
+                tr_comp,
+                tr_on,
+                dm1,
+                leak_q1,
+                tr_q1,
+            )
             for i in range(n_mod):
                 for s in range(n_sp):
                     m_mid[i, s] = m[i, s] + h * dm1[i, s]
-            _rates(m_mid, t_row, volume, r_sp, hatch_a, hatch_b, hatch_g, leak_src, leak_dst,
-                   leak_coef, leak_scale[step], src_rate, co2_k, co2_index, tr_src, tr_dst,
-                   tr_kind, tr_rate, tr_comp, tr_on, dm2, leak_q2, tr_q2)
+            _rates(
+                m_mid,
+                t_row,
+                volume,
+                r_sp,
+                hatch_a,
+                hatch_b,
+                hatch_g,
+                leak_src,
+                leak_dst,
+                leak_coef,
+                leak_scale[step],
+                src_rate,
+                co2_k,
+                co2_index,
+                tr_src,
+                tr_dst,
+                tr_kind,
+                tr_rate,
+                tr_comp,
+                tr_on,
+                dm2,
+                leak_q2,
+                tr_q2,
+            )
             for i in range(n_mod):
                 for s in range(n_sp):
                     m[i, s] += 0.5 * h * (dm1[i, s] + dm2[i, s])

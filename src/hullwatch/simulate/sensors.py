@@ -40,7 +40,9 @@ class Sensor:
     def __post_init__(self) -> None:
         self.bias_si = self.spec.bias_sigma * self.scale_si * float(self.rng.standard_normal())
 
-    def read(self, true_si: FloatArray, visible: BoolArray) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    def read(
+        self, true_si: FloatArray, visible: BoolArray
+    ) -> tuple[npt.NDArray[np.intp], FloatArray]:
         """Indices of the reported samples in this chunk and their values. [SI]
 
         Parameters
@@ -85,9 +87,7 @@ def _on_change(measured: FloatArray, visible: BoolArray, last: float) -> BoolArr
     return visible & ((measured != prior) | resumed | np.isnan(prior))
 
 
-def loss_of_signal_mask(
-    time_s: FloatArray, gaps: list[tuple[float, float]]
-) -> BoolArray:
+def loss_of_signal_mask(time_s: FloatArray, gaps: list[tuple[float, float]]) -> BoolArray:
     """True where the downlink is up (outside every ``(start, end)`` gap in seconds)."""
     visible = np.ones(time_s.size, dtype=bool)
     for start, end in gaps:

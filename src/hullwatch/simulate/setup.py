@@ -22,12 +22,13 @@ IntArray = npt.NDArray[np.int64]
 
 #: Species tracked, in kernel order.
 SPECIES = ("N2", "O2", "CO2")
-SPECIES_GAS_CONSTANT = np.array(
-    [specific_gas_constant(MOLAR_MASS_KG_PER_MOL[s]) for s in SPECIES]
-)
+SPECIES_GAS_CONSTANT = np.array([specific_gas_constant(MOLAR_MASS_KG_PER_MOL[s]) for s in SPECIES])
 #: Mass fractions of tank gas by name (air: N2/O2 by mass, CO2-free).
-TANK_COMPOSITION = {"air": np.array([0.767, 0.233, 0.0]), "O2": np.array([0.0, 1.0, 0.0]),
-                    "N2": np.array([1.0, 0.0, 0.0])}
+TANK_COMPOSITION = {
+    "air": np.array([0.767, 0.233, 0.0]),
+    "O2": np.array([0.0, 1.0, 0.0]),
+    "N2": np.array([1.0, 0.0, 0.0]),
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,9 @@ def build_setup(scenario: Scenario, habitat: Habitat | None = None) -> Simulatio
     # Open hatches (with their equalization valves) pass gas linearly; size the
     # conductance so two modules equalize with the stated time constant.
     rt = AIR.gas_constant_j_per_kg_k * (scenario.thermal.setpoint_degC + ZERO_CELSIUS_K)
-    g_open = 1.0 / (sim.hatch_equalization_time_s * rt * (1 / volume[hatch_a] + 1 / volume[hatch_b]))
+    g_open = 1.0 / (
+        sim.hatch_equalization_time_s * rt * (1 / volume[hatch_a] + 1 / volume[hatch_b])
+    )
     g_seal = np.array([h.seal_conductance_kg_per_s_pa for h in habitat.hatches])
 
     events = []
@@ -135,7 +138,9 @@ def build_setup(scenario: Scenario, habitat: Habitat | None = None) -> Simulatio
                 f"unknown hatch {ev.hatch!r}; hatches: {', '.join(habitat.hatch_names)}",
                 field=field,
             )
-        events.append((parse_time_s(ev.time, start, field), hatch_index[ev.hatch], ev.state == "open"))
+        events.append(
+            (parse_time_s(ev.time, start, field), hatch_index[ev.hatch], ev.state == "open")
+        )
     events.sort()
 
     leaks = [_leak_setup(scenario, habitat, k, start) for k in range(len(scenario.leaks))]
@@ -149,16 +154,35 @@ def build_setup(scenario: Scenario, habitat: Habitat | None = None) -> Simulatio
     lam = 2.0 * float(np.max(row / volume))
     substeps = max(1, int(np.ceil(dt * lam / 0.5)))
     return SimulationSetup(
-        habitat, scenario, start, duration_s, dt, volume, pressure0, g_open, g_seal, hatch_a,
-        hatch_b, events, leaks, transfers, source_rate, co2_k, substeps,
+        habitat,
+        scenario,
+        start,
+        duration_s,
+        dt,
+        volume,
+        pressure0,
+        g_open,
+        g_seal,
+        hatch_a,
+        hatch_b,
+        events,
+        leaks,
+        transfers,
+        source_rate,
+        co2_k,
+        substeps,
     )
 
 
 def initial_gas(scenario: Scenario) -> Gas:
     """The initial cabin gas (N2/O2/CO2 by the scenario's partial pressures) as a :class:`Gas`."""
     init = scenario.initial
-    mole = np.array([init.pressure_mmHg - init.ppO2_mmHg - init.ppCO2_mmHg, init.ppO2_mmHg,
-                     init.ppCO2_mmHg]) / init.pressure_mmHg
+    mole = (
+        np.array(
+            [init.pressure_mmHg - init.ppO2_mmHg - init.ppCO2_mmHg, init.ppO2_mmHg, init.ppCO2_mmHg]
+        )
+        / init.pressure_mmHg
+    )
     gas_constant = 1.0 / float(mole @ (1.0 / SPECIES_GAS_CONSTANT))
     return Gas(gas_constant_j_per_kg_k=gas_constant, heat_capacity_ratio=AIR.heat_capacity_ratio)
 
@@ -185,8 +209,11 @@ def _leak_setup(scenario: Scenario, habitat: Habitat, k: int, start: np.datetime
         # The rate sizes the leak as if it vented the initial cabin gas to vacuum
         # at the reference pressure and the temperature setpoint.
         model = model.with_mass_flow(
-            rate_kg_day / SECONDS_PER_DAY, spec.reference_pressure_mmHg * MMHG_PA, 0.0,
-            temperature, initial_gas(scenario),
+            rate_kg_day / SECONDS_PER_DAY,
+            spec.reference_pressure_mmHg * MMHG_PA,
+            0.0,
+            temperature,
+            initial_gas(scenario),
         )
     elif float(model.mass_flow_kg_per_s(101325.0, 0.0, temperature)) <= 0.0:
         raise InputError(
@@ -199,7 +226,12 @@ def _leak_setup(scenario: Scenario, habitat: Habitat, k: int, start: np.datetime
     if end <= onset:
         raise InputError("the leak ends before it starts", field=field)
     return LeakSetup(
-        spec.name or f"leak{k + 1}_{spec.module}", spec.module, spec.to, model, onset, end,
+        spec.name or f"leak{k + 1}_{spec.module}",
+        spec.module,
+        spec.to,
+        model,
+        onset,
+        end,
         spec.growth_per_day / SECONDS_PER_DAY,
     )
 
@@ -220,31 +252,57 @@ def _transfers(
         field = f"repress[{k}]"
         src, comp = _source(habitat, r.source, field + ".source")
         t0 = parse_time_s(r.start, start, field + ".start")
-        out.append(TransferSetup(
-            "repress", src, _module_index(habitat, r.module, field + ".module"),
-            TRANSFER_MASS_RATE, r.rate_kg_per_h / SECONDS_PER_HOUR, comp, t0,
-            t0 + parse_duration_s(r.duration, field + ".duration"), -1.0, -1.0,
-        ))
+        out.append(
+            TransferSetup(
+                "repress",
+                src,
+                _module_index(habitat, r.module, field + ".module"),
+                TRANSFER_MASS_RATE,
+                r.rate_kg_per_h / SECONDS_PER_HOUR,
+                comp,
+                t0,
+                t0 + parse_duration_s(r.duration, field + ".duration"),
+                -1.0,
+                -1.0,
+            )
+        )
     for k, hold in enumerate(scenario.pressure_holds):
         field = f"pressure_holds[{k}]"
         src, comp = _source(habitat, hold.source, field + ".source")
         t0 = parse_time_s(hold.start, start, field + ".start")
         t1 = parse_time_s(hold.end, start, field + ".end") if hold.end is not None else duration_s
-        out.append(TransferSetup(
-            "hold", src, _module_index(habitat, hold.module, field + ".module"),
-            TRANSFER_MASS_RATE, hold.rate_kg_per_h / SECONDS_PER_HOUR, comp, t0, t1,
-            hold.low_mmHg * MMHG_PA, hold.high_mmHg * MMHG_PA,
-        ))
+        out.append(
+            TransferSetup(
+                "hold",
+                src,
+                _module_index(habitat, hold.module, field + ".module"),
+                TRANSFER_MASS_RATE,
+                hold.rate_kg_per_h / SECONDS_PER_HOUR,
+                comp,
+                t0,
+                t1,
+                hold.low_mmHg * MMHG_PA,
+                hold.high_mmHg * MMHG_PA,
+            )
+        )
     for k, d in enumerate(scenario.depress):
         field = f"depress[{k}]"
         dst = -1 if d.to == "vacuum" else _module_index(habitat, d.to, field + ".to")
         t0 = parse_time_s(d.start, start, field + ".start")
-        out.append(TransferSetup(
-            "depress", _module_index(habitat, d.module, field + ".module"), dst,
-            TRANSFER_VOLUMETRIC, d.volumetric_flow_m3_per_min / 60.0, np.zeros(3), t0,
-            t0 + parse_duration_s(d.max_duration, field + ".max_duration"),
-            0.0, d.until_mmHg * MMHG_PA,
-        ))
+        out.append(
+            TransferSetup(
+                "depress",
+                _module_index(habitat, d.module, field + ".module"),
+                dst,
+                TRANSFER_VOLUMETRIC,
+                d.volumetric_flow_m3_per_min / 60.0,
+                np.zeros(3),
+                t0,
+                t0 + parse_duration_s(d.max_duration, field + ".max_duration"),
+                0.0,
+                d.until_mmHg * MMHG_PA,
+            )
+        )
     return out
 
 
@@ -263,7 +321,9 @@ def _crew_sources(scenario: Scenario, habitat: Habitat) -> tuple[FloatArray, Flo
         if crew.o2_generation_module is not None:
             i = _module_index(habitat, crew.o2_generation_module, "crew.o2_generation_module")
             rate[i, o2] += (
-                crew.o2_generation_fraction * crew.count * crew.o2_kg_per_person_day
+                crew.o2_generation_fraction
+                * crew.count
+                * crew.o2_kg_per_person_day
                 / SECONDS_PER_DAY
             )
     for name in crew.co2_removal_modules:

@@ -44,7 +44,7 @@ class OrnsteinUhlenbeck:
         self.state = sigma * rng.standard_normal(n)
 
     def next(self, n_steps: int) -> FloatArray:
-        """The next ``n_steps`` samples, shape ``(n_steps, n)``, the first being the current state."""
+        """The next ``n_steps`` samples, shape ``(n_steps, n)``; the first is the current state."""
         shocks = self.b * self.rng.standard_normal((n_steps, self.state.size))
         shocks[0] = self.state
         out = lfilter([1.0], [1.0, -self.a], shocks, axis=0)

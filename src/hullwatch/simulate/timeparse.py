@@ -56,4 +56,4 @@ def parse_time_s(text: str | float | int, start: np.datetime64, field: str = "ti
 
 def iso_z(instant: np.datetime64) -> str:
     """ISO 8601 UTC string ending in ``Z`` (millisecond precision)."""
-    return str(np.datetime_as_string(np.datetime64(instant, "ms"), unit="ms")) + "Z"
+    return str(np.datetime_as_string(instant.astype("datetime64[ms]"), unit="ms")) + "Z"

@@ -60,11 +60,16 @@ class TruthRecorder:
         if self._initial_mass is None:
             self._initial_mass = float(mass[0].sum())
         keep = steps % self.stride == 0
-        self._series.append({
-            "time_s": time_s[keep], "pressure_pa": pressure[keep], "gas_mass_kg": mass[keep],
-            "n2_mass_kg": species[keep][:, :, 0], "gas_temperature_k": gas[keep],
-            "sensed_temperature_k": sensed[keep],
-        })
+        self._series.append(
+            {
+                "time_s": time_s[keep],
+                "pressure_pa": pressure[keep],
+                "gas_mass_kg": mass[keep],
+                "n2_mass_kg": species[keep][:, :, 0],
+                "gas_temperature_k": gas[keep],
+                "sensed_temperature_k": sensed[keep],
+            }
+        )
         hourly = steps % self.hour_stride == 0
         self._leak_hourly.append((time_s[hourly], leak_cum[hourly]))
         for k in range(tr_on.shape[1]):
@@ -90,16 +95,22 @@ class TruthRecorder:
         transfer = self.setup.transfers[k]
         names = self.setup.habitat.module_names
         start = self.setup.start
-        self.intervals.append({
-            "kind": "depress" if transfer.kind == "depress" else "repress",
-            "controller": transfer.kind,
-            "module": names[transfer.destination if transfer.kind != "depress" else transfer.source],
-            "source": names[transfer.source] if transfer.source >= 0 else "tank",
-            "destination": names[transfer.destination] if transfer.destination >= 0 else "vacuum",
-            "start": iso_z(start + np.timedelta64(round(self._on_since[k] * 1e9), "ns")),
-            "end": iso_z(start + np.timedelta64(round(end_s * 1e9), "ns")),
-            "mass_kg": cum_end - self._on_mass[k],
-        })
+        self.intervals.append(
+            {
+                "kind": "depress" if transfer.kind == "depress" else "repress",
+                "controller": transfer.kind,
+                "module": names[
+                    transfer.destination if transfer.kind != "depress" else transfer.source
+                ],
+                "source": names[transfer.source] if transfer.source >= 0 else "tank",
+                "destination": names[transfer.destination]
+                if transfer.destination >= 0
+                else "vacuum",
+                "start": iso_z(start + np.timedelta64(round(self._on_since[k] * 1e9), "ns")),
+                "end": iso_z(start + np.timedelta64(round(end_s * 1e9), "ns")),
+                "mass_kg": cum_end - self._on_mass[k],
+            }
+        )
 
     def series_frame(self) -> pd.DataFrame:
         """The decimated true state, long form by module."""
@@ -107,21 +118,28 @@ class TruthRecorder:
         time_s = np.concatenate([s["time_s"] for s in self._series])
         n = time_s.size
         columns = {}
-        for key in ("pressure_pa", "gas_mass_kg", "n2_mass_kg", "gas_temperature_k",
-                    "sensed_temperature_k"):
+        for key in (
+            "pressure_pa",
+            "gas_mass_kg",
+            "n2_mass_kg",
+            "gas_temperature_k",
+            "sensed_temperature_k",
+        ):
             columns[key] = np.concatenate([s[key] for s in self._series]).reshape(-1)
         stamps = self.setup.start + np.round(time_s * 1e9).astype("timedelta64[ns]")
-        return pd.DataFrame({
-            "time": pd.DatetimeIndex(np.repeat(stamps, len(names)), tz="UTC"),
-            "module": pd.Categorical(np.tile(np.array(names), n), categories=list(names)),
-            **columns,
-        })
+        return pd.DataFrame(
+            {
+                "time": pd.DatetimeIndex(np.repeat(stamps, len(names)), tz="UTC"),
+                "module": pd.Categorical(np.tile(np.array(names), n), categories=list(names)),
+                **columns,
+            }
+        )
 
     def to_dict(self, gaps: list[tuple[float, float]]) -> dict[str, Any]:
         """JSON-safe truth (closes transfers still running at the end)."""
-        for k in np.flatnonzero(self._on):
-            self._close(int(k), self._last_time, float(self._last_tr[k]))
-            self._on[k] = False
+        for running in np.flatnonzero(self._on):
+            self._close(int(running), self._last_time, float(self._last_tr[running]))
+            self._on[running] = False
         setup = self.setup
         start = setup.start
 
@@ -135,18 +153,26 @@ class TruthRecorder:
             lost = float(self._last_leak[k])
             alive_s = max(0.0, min(self._last_time, leak.end_s) - leak.onset_s)
             mean = lost / alive_s * SECONDS_PER_DAY if alive_s > 0 else 0.0
-            leaks.append({
-                "name": leak.name, "module": leak.module, "to": leak.to, "model": leak.model.name,
-                "parameters": {k2: v for k2, v in vars(leak.model).items()},
-                "area_m2": leak.model.area_m2,
-                "onset": at(leak.onset_s),
-                "end": at(leak.end_s) if np.isfinite(leak.end_s) else None,
-                "growth_per_day": leak.growth_per_s * SECONDS_PER_DAY,
-                "mass_lost_kg": lost,
-                "mean_rate_kg_per_day": mean,
-                "mean_rate_lb_per_day": kg_per_day_to_lb_per_day(mean),
-                "hourly": {"time": [at(t) for t in hours], "cumulative_kg": cums[:, k].tolist()},
-            })
+            leaks.append(
+                {
+                    "name": leak.name,
+                    "module": leak.module,
+                    "to": leak.to,
+                    "model": leak.model.name,
+                    "parameters": {k2: v for k2, v in vars(leak.model).items()},
+                    "area_m2": leak.model.area_m2,
+                    "onset": at(leak.onset_s),
+                    "end": at(leak.end_s) if np.isfinite(leak.end_s) else None,
+                    "growth_per_day": leak.growth_per_s * SECONDS_PER_DAY,
+                    "mass_lost_kg": lost,
+                    "mean_rate_kg_per_day": mean,
+                    "mean_rate_lb_per_day": kg_per_day_to_lb_per_day(mean),
+                    "hourly": {
+                        "time": [at(t) for t in hours],
+                        "cumulative_kg": cums[:, k].tolist(),
+                    },
+                }
+            )
         names = setup.habitat.hatch_names
         return {
             "start": at(0.0),
