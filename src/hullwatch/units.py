@@ -42,10 +42,14 @@ INCH_M = 0.0254
 PSI_PA = POUND_KG * STANDARD_GRAVITY / INCH_M**2
 #: Zero of the Celsius scale [K] (exact).
 ZERO_CELSIUS_K = 273.15
+#: Seconds per week [s].
+SECONDS_PER_WEEK = 604_800.0
 #: Seconds per day [s].
 SECONDS_PER_DAY = 86_400.0
 #: Seconds per hour [s].
 SECONDS_PER_HOUR = 3_600.0
+#: Seconds per minute [s].
+SECONDS_PER_MINUTE = 60.0
 #: Molar gas constant [J/(mol K)] (exact since the 2019 SI redefinition).
 MOLAR_GAS_CONSTANT = 8.314462618
 #: Standard conditions of the sccm unit: 0 degC and 1 atm (as mass-flow controllers define it).

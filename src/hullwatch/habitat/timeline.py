@@ -79,6 +79,20 @@ class HatchTimeline:
                 state.discard(hatch)
         return frozenset(state)
 
+    def assumptions_for(self, start: np.datetime64) -> list[str]:
+        """Every hatch state assumed rather than measured in a window beginning at ``start``.
+
+        Hatches with no data, and hatches whose first sample comes after ``start``
+        (taken as open until then), as formats.md section 1 requires.
+        """
+        t0 = np.asarray(start, dtype="datetime64[ns]")
+        notes = list(self.assumptions)
+        for hatch, (times, _) in self._steps.items():
+            if times[0] > t0:
+                first = np.datetime_as_string(times[0].astype("datetime64[s]"))
+                notes.append(f"hatch {hatch} is taken as open before its first sample at {first}Z")
+        return notes
+
     def first_sample(self, hatch: str) -> np.datetime64 | None:
         """Time of the first sample of ``hatch``, if it has data."""
         steps = self._steps.get(hatch)

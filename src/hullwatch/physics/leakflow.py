@@ -103,6 +103,8 @@ class LeakModel(ABC):
         LeakModel
             A model of the same kind; its ``area_m2`` is the effective hole area.
         """
+        if not (np.isfinite(rate_kg_per_s) and rate_kg_per_s >= 0.0):
+            raise InputError(f"{self.name}: cannot resize to a leak rate of {rate_kg_per_s:g} kg/s")
         model: LeakModel = self
         if getattr(model, self.size_field) == 0.0:
             model = dataclasses.replace(model, **{self.size_field: 1e-6})
@@ -174,10 +176,13 @@ def power_law_decay_pressure_pa(
         Pressure. [Pa]
     """
     t = np.asarray(time_s, dtype=float)
-    if np.isclose(exponent, 1.0):
-        return pressure_0_pa * np.exp(-rate_coefficient * t)
-    base = pressure_0_pa ** (1.0 - exponent) + (exponent - 1.0) * rate_coefficient * t
-    return np.power(np.maximum(base, 0.0), 1.0 / (1.0 - exponent))
+    # ln(P/P0) = -k t P0^(n-1) * log1p(x)/x with x = (n-1) k t P0^(n-1): exact for every n,
+    # with no switch at n = 1 (where log1p(x)/x -> 1 gives the exponential).
+    kt = rate_coefficient * t * pressure_0_pa ** (exponent - 1.0)
+    x = (exponent - 1.0) * kt
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(x == 0.0, 1.0, np.log1p(np.maximum(x, -1.0)) / np.where(x == 0, 1.0, x))
+    return pressure_0_pa * np.exp(-kt * ratio)
 
 
 def power_law_time_to_pressure_s(
@@ -196,12 +201,11 @@ def power_law_time_to_pressure_s(
     """
     if not 0.0 < pressure_end_pa <= pressure_0_pa:
         raise InputError("the end pressure must lie between zero and the start pressure")
-    if np.isclose(exponent, 1.0):
-        return float(np.log(pressure_0_pa / pressure_end_pa) / rate_coefficient)
-    return float(
-        (pressure_end_pa ** (1.0 - exponent) - pressure_0_pa ** (1.0 - exponent))
-        / ((exponent - 1.0) * rate_coefficient)
-    )
+    # t = P0^(1-n) ln(P0/P1) expm1(y)/y / k with y = (1-n) ln(P1/P0): exact for every n.
+    log_ratio = float(np.log(pressure_0_pa / pressure_end_pa))
+    y = (exponent - 1.0) * log_ratio
+    factor = float(np.expm1(y) / y) if y != 0.0 else 1.0
+    return pressure_0_pa ** (1.0 - exponent) * log_ratio * factor / rate_coefficient
 
 
 def _basis(**weights: float) -> npt.NDArray[np.float64]:
@@ -420,6 +424,9 @@ def leak_model(name: str, **parameters: float) -> LeakModel:
             f"leak model {name!r} has no parameter {', '.join(sorted(unknown))}; "
             f"valid: {', '.join(sorted(fields))}"
         )
+    not_numbers = [k for k, v in parameters.items() if not isinstance(v, int | float)]
+    if not_numbers:
+        raise InputError(f"leak model {name!r}: {', '.join(not_numbers)} must be numbers")
     negative = [k for k, v in parameters.items() if not np.isfinite(v) or v < 0]
     if negative:
         raise InputError(f"leak model {name!r}: {', '.join(negative)} must be finite and >= 0")

@@ -28,7 +28,7 @@ from hullwatch.simulate.setup import (
 )
 from hullwatch.simulate.thermal import ThermalModel
 from hullwatch.simulate.truth import TruthRecorder
-from hullwatch.units import MMHG_PA, from_si
+from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, from_si
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -72,7 +72,7 @@ def simulate(
     scenario: Scenario,
     habitat: Habitat | None = None,
     *,
-    chunk_s: float = 86_400.0,
+    chunk_s: float = SECONDS_PER_DAY,
     truth_interval_s: float = 60.0,
     progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hullwatch.simulate.scenario import SensorSpec
+from hullwatch.units import SECONDS_PER_DAY, SECONDS_PER_MINUTE
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -99,7 +100,7 @@ def draw_loss_of_signal(
     duration_s: float, per_day: float, mean_duration_min: float, rng: np.random.Generator
 ) -> list[tuple[float, float]]:
     """Random loss-of-signal gaps: Poisson starts, exponential durations. [s]"""
-    count = rng.poisson(per_day * duration_s / 86_400.0)
+    count = rng.poisson(per_day * duration_s / SECONDS_PER_DAY)
     starts = np.sort(rng.uniform(0.0, duration_s, count))
-    lengths = rng.exponential(mean_duration_min * 60.0, count)
+    lengths = rng.exponential(mean_duration_min * SECONDS_PER_MINUTE, count)
     return [(float(s), float(s + d)) for s, d in zip(starts, lengths, strict=True)]

@@ -15,7 +15,14 @@ from hullwatch.physics.leakflow import LeakModel, leak_model
 from hullwatch.simulate.kernel import TRANSFER_MASS_RATE, TRANSFER_VOLUMETRIC
 from hullwatch.simulate.scenario import Scenario
 from hullwatch.simulate.timeparse import parse_duration_s, parse_instant, parse_time_s
-from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, SECONDS_PER_HOUR, ZERO_CELSIUS_K
+from hullwatch.units import (
+    MMHG_PA,
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_MINUTE,
+    STANDARD_ATMOSPHERE_PA,
+    ZERO_CELSIUS_K,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -215,7 +222,7 @@ def _leak_setup(scenario: Scenario, habitat: Habitat, k: int, start: np.datetime
             temperature,
             initial_gas(scenario),
         )
-    elif float(model.mass_flow_kg_per_s(101325.0, 0.0, temperature)) <= 0.0:
+    elif float(model.mass_flow_kg_per_s(STANDARD_ATMOSPHERE_PA, 0.0, temperature)) <= 0.0:
         raise InputError(
             "give the leak a size: rate_kg_per_day, rate_lb_per_day, or the model's "
             f"{model.size_field}",
@@ -295,7 +302,7 @@ def _transfers(
                 _module_index(habitat, d.module, field + ".module"),
                 dst,
                 TRANSFER_VOLUMETRIC,
-                d.volumetric_flow_m3_per_min / 60.0,
+                d.volumetric_flow_m3_per_min / SECONDS_PER_MINUTE,
                 np.zeros(3),
                 t0,
                 t0 + parse_duration_s(d.max_duration, field + ".max_duration"),

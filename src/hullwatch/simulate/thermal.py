@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy.signal import lfilter
 
 from hullwatch.simulate.scenario import Thermal
-from hullwatch.units import ZERO_CELSIUS_K
+from hullwatch.units import SECONDS_PER_HOUR, SECONDS_PER_MINUTE, ZERO_CELSIUS_K
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -73,12 +73,12 @@ class ThermalModel:
         self.offset_k = spec.module_spread_K * rng.standard_normal(n_modules)
         self.phase = 2 * np.pi * rng.random() + 0.5 * rng.standard_normal(n_modules)
         self.unseen_phase = 2 * np.pi * rng.random(n_modules)
-        self.omega = 2 * np.pi / (spec.orbital_period_min * 60.0)
+        self.omega = 2 * np.pi / (spec.orbital_period_min * SECONDS_PER_MINUTE)
         self.drift = OrnsteinUhlenbeck(
-            spec.drift_sigma_K, spec.drift_timescale_h * 3600, dt_s, n_modules, rng
+            spec.drift_sigma_K, spec.drift_timescale_h * SECONDS_PER_HOUR, dt_s, n_modules, rng
         )
         self.unseen = OrnsteinUhlenbeck(
-            spec.unseen_sigma_K, spec.unseen_timescale_h * 3600, dt_s, n_modules, rng
+            spec.unseen_sigma_K, spec.unseen_timescale_h * SECONDS_PER_HOUR, dt_s, n_modules, rng
         )
 
     def chunk(self, time_s: FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -8,10 +8,17 @@ from datetime import UTC, datetime
 import numpy as np
 
 from hullwatch.errors import InputError
+from hullwatch.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MINUTE, SECONDS_PER_WEEK
 
 _PART = r"([0-9]*\.?[0-9]+)\s*(w|d|h|min|s)"
 _DURATION = re.compile(rf"^\s*(?:{_PART}\s*)+$")
-_SECONDS = {"w": 604_800.0, "d": 86_400.0, "h": 3_600.0, "min": 60.0, "s": 1.0}
+_SECONDS = {
+    "w": SECONDS_PER_WEEK,
+    "d": SECONDS_PER_DAY,
+    "h": SECONDS_PER_HOUR,
+    "min": SECONDS_PER_MINUTE,
+    "s": 1.0,
+}
 
 
 def parse_duration_s(text: str | float | int, field: str = "duration") -> float:
