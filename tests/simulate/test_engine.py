@@ -6,18 +6,10 @@ import numpy as np
 import pytest
 
 from hullwatch.habitat import load_habitat
-from hullwatch.physics.gas import Gas
+from hullwatch.physics.gas import cabin_gas
 from hullwatch.physics.leakflow import PowerLaw, leak_model
 from hullwatch.simulate import scenario_from_dict, simulate
-from hullwatch.simulate.setup import SPECIES_GAS_CONSTANT
 from hullwatch.units import MMHG_PA
-
-
-def _mixture_gas(pressure_mmhg: float, pp_o2: float, pp_co2: float) -> Gas:
-    moles = np.array([pressure_mmhg - pp_o2 - pp_co2, pp_o2, pp_co2]) / pressure_mmhg
-    # Mixture R from mole fractions: R = R0 / sum(x_i M_i) = 1 / sum(x_i / R_i).
-    molar_r = 1.0 / (moles @ (1.0 / SPECIES_GAS_CONSTANT))
-    return Gas(gas_constant_j_per_kg_k=float(molar_r), heat_capacity_ratio=1.4)
 
 
 def _isolated_decay(two_modules, model: str, parameters: dict, quiet) -> tuple:
@@ -36,7 +28,7 @@ def _isolated_decay(two_modules, model: str, parameters: dict, quiet) -> tuple:
 def test_isolated_choked_leak_matches_analytic_tau(two_modules, quiet) -> None:
     area = np.pi * 0.0005**2
     t, p, temperature, _ = _isolated_decay(two_modules, "orifice", {"area_m2": area}, quiet)
-    gas = _mixture_gas(755.0, 165.0, 2.5)
+    gas = cabin_gas(755.0, 165.0, 2.5)
     tau = leak_model("orifice", area_m2=area).time_constant_s(5.0, temperature, gas)
     fitted_tau = -1.0 / np.polyfit(t, np.log(p), 1)[0]
     assert fitted_tau == pytest.approx(tau, rel=1e-3)
@@ -47,7 +39,7 @@ def test_isolated_viscous_crack_matches_analytic_decay(two_modules, quiet) -> No
     t, p, temperature, result = _isolated_decay(
         two_modules, "viscous_crack", {"diameter_m": 6e-5, "length_m": 0.005}, quiet
     )
-    gas = _mixture_gas(755.0, 165.0, 2.5)
+    gas = cabin_gas(755.0, 165.0, 2.5)
     model = result.setup.leaks[0].model
     expected = model.decay_pressure_pa(t, p[0], 5.0, temperature, gas)
     assert np.max(np.abs(p / expected - 1.0)) < 1e-3
@@ -60,7 +52,7 @@ def test_power_law_exponent_two_equals_viscous_form(two_modules, quiet) -> None:
     t, p, temperature, _ = _isolated_decay(
         two_modules, "power_law", {"coefficient": coefficient, "exponent": 2.0}, quiet
     )
-    gas = _mixture_gas(755.0, 165.0, 2.5)
+    gas = cabin_gas(755.0, 165.0, 2.5)
     expected = PowerLaw(coefficient, 2.0).decay_pressure_pa(t, p[0], 5.0, temperature, gas)
     assert np.max(np.abs(p / expected - 1.0)) < 1e-3
 
@@ -126,7 +118,7 @@ def test_seal_leak_through_passes_gas_while_closed(quiet) -> None:
     tunnel = result.truth_series[result.truth_series.module == "Tunnel"].gas_mass_kg.to_numpy()
     gain = tunnel[-1] - tunnel[0]
     # Linear seal: dP decays with tau = 1 / (G R T (1/V1 + 1/V2)); gain = G dP0 tau (1 - e^-t/tau).
-    rt = _mixture_gas(755.0, 165.0, 2.5).gas_constant_j_per_kg_k * 295.15
+    rt = cabin_gas(755.0, 165.0, 2.5).gas_constant_j_per_kg_k * 295.15
     tau = 1.0 / (conductance * rt * (1 / 75.0 + 1 / 5.0))
     expected = conductance * 105 * MMHG_PA * tau * (1 - np.exp(-86400 / tau))
     assert gain == pytest.approx(expected, rel=2e-3)

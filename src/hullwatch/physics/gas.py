@@ -201,3 +201,44 @@ def humid_air_mass_kg(
     dry = gas_mass_kg(pressure_pa - vapour_pa, volume_m3, temperature_k)
     vapour = gas_mass_kg(vapour_pa, volume_m3, temperature_k, r_vapour)
     return dry, vapour
+
+
+def cabin_gas(
+    pressure_pa: float, pp_o2_pa: float, pp_co2_pa: float, heat_capacity_ratio: float = 1.4
+) -> Gas:
+    """Cabin gas of N2, O2 and CO2 (N2 the balance), as a :class:`Gas`.
+
+    A spacecraft cabin is not standard air: it is made from N2 and O2 supplies,
+    with little argon, so its gas constant differs from dry air's by about 0.1 %.
+
+    Parameters
+    ----------
+    pressure_pa : float
+        Total pressure. [Pa]
+    pp_o2_pa, pp_co2_pa : float
+        Partial pressures of O2 and CO2. [Pa]
+    heat_capacity_ratio : float
+        Ratio of specific heats. [-]
+
+    Returns
+    -------
+    Gas
+        With the mixture's specific gas constant ``R = R0 / sum(x_i M_i)``.
+
+    Examples
+    --------
+    >>> round(cabin_gas(755.0, 165.0, 2.5).gas_constant_j_per_kg_k, 2)
+    287.33
+    """
+    mole_fractions = {
+        "N2": (pressure_pa - pp_o2_pa - pp_co2_pa) / pressure_pa,
+        "O2": pp_o2_pa / pressure_pa,
+        "CO2": pp_co2_pa / pressure_pa,
+    }
+    molar_mass = sum(x * MOLAR_MASS_KG_PER_MOL[s] for s, x in mole_fractions.items())
+    return Gas(specific_gas_constant(molar_mass), heat_capacity_ratio)
+
+
+#: Nominal ISS cabin gas: 755 mmHg total, 165 mmHg ppO2, 2.5 mmHg ppCO2 (iss-facts.md,
+#: and the real 2019 Lab partial pressures of about 172, 561 and 2.5 mmHg).
+CABIN_AIR = cabin_gas(755.0, 165.0, 2.5)

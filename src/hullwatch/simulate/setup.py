@@ -10,7 +10,13 @@ import numpy.typing as npt
 
 from hullwatch.errors import InputError
 from hullwatch.habitat import Habitat, load_habitat
-from hullwatch.physics.gas import AIR, MOLAR_MASS_KG_PER_MOL, Gas, specific_gas_constant
+from hullwatch.physics.gas import (
+    AIR,
+    MOLAR_MASS_KG_PER_MOL,
+    Gas,
+    cabin_gas,
+    specific_gas_constant,
+)
 from hullwatch.physics.leakflow import LeakModel, leak_model
 from hullwatch.simulate.kernel import TRANSFER_MASS_RATE, TRANSFER_VOLUMETRIC
 from hullwatch.simulate.scenario import Scenario
@@ -184,14 +190,7 @@ def build_setup(scenario: Scenario, habitat: Habitat | None = None) -> Simulatio
 def initial_gas(scenario: Scenario) -> Gas:
     """The initial cabin gas (N2/O2/CO2 by the scenario's partial pressures) as a :class:`Gas`."""
     init = scenario.initial
-    mole = (
-        np.array(
-            [init.pressure_mmHg - init.ppO2_mmHg - init.ppCO2_mmHg, init.ppO2_mmHg, init.ppCO2_mmHg]
-        )
-        / init.pressure_mmHg
-    )
-    gas_constant = 1.0 / float(mole @ (1.0 / SPECIES_GAS_CONSTANT))
-    return Gas(gas_constant_j_per_kg_k=gas_constant, heat_capacity_ratio=AIR.heat_capacity_ratio)
+    return cabin_gas(init.pressure_mmHg, init.ppO2_mmHg, init.ppCO2_mmHg)
 
 
 def _leak_setup(scenario: Scenario, habitat: Habitat, k: int, start: np.datetime64) -> LeakSetup:
