@@ -108,7 +108,8 @@ def test_orifice_zero_at_equal_pressures(p: float, temperature: float) -> None:
 def test_orifice_antisymmetric(p1: float, p2: float, temperature: float) -> None:
     forward = _orifice(p1, p2, temperature)
     assert _orifice(p2, p1, temperature) == -forward
-    assert np.sign(forward) == np.sign(p1 - p2)
+    # The flow's magnitude may underflow to zero for sub-normal pressures; its sign never flips.
+    assert np.sign(forward) in (np.sign(p1 - p2), 0.0)
 
 
 @pytest.mark.parametrize("p_up", [1e3, P_ATM, 2e5])

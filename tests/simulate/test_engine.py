@@ -82,6 +82,7 @@ def test_hatch_opening_equalizes_with_stated_time_constant(two_modules, quiet) -
             "duration": "20min",
             "output_interval_s": 1.0,
             "hatch_equalization_time_s": 60.0,
+            "hatch_ventilation_m3_per_s": 0.0,
         },
         initial={"modules": {"Tunnel": {"pressure_mmHg": 650.0}}},
         hatch_events=[
@@ -210,3 +211,45 @@ def test_eva_depress_pumps_crew_lock_to_its_floor_and_reports_pump_status(quiet)
     assert abs((on - np.datetime64(depress["start"][:-1])) / np.timedelta64(1, "s")) <= 10
     repress = next(t for t in result.truth["gas_transfers"] if t["kind"] == "repress")
     assert repress["mass_kg"] == pytest.approx(20.0 / 6, rel=1e-6)
+
+
+def test_ventilation_mixes_crew_co2_to_the_scrubber(two_modules, quiet) -> None:
+    """Cabin fans carry CO2 from where the crew breathes to where it is removed."""
+    doc = quiet(
+        simulation={
+            "duration": "2d",
+            "output_interval_s": 60.0,
+            "hatch_ventilation_m3_per_s": 0.06,
+        },
+        crew={
+            "count": 2,
+            "modules": ["Tunnel"],
+            "o2_generation_module": "Tunnel",
+            "co2_removal_modules": ["Big"],
+            "co2_removal_time_constant_h": 3.0,
+        },
+    )
+    result = simulate(scenario_from_dict(doc), two_modules)
+    total = result.truth_series.groupby("time", observed=True).gas_mass_kg.sum().to_numpy()
+    # CO2 produced at 2 kg/day is removed at the same rate once mixed: the mass settles.
+    late_trend_kg_per_day = np.polyfit(np.arange(1440) / 1440, total[-1440:], 1)[0]
+    assert abs(late_trend_kg_per_day) < 0.02
+
+
+def test_hatch_change_on_a_chunk_boundary_is_reported(two_modules, quiet) -> None:
+    doc = quiet(
+        simulation={"duration": "2d", "output_interval_s": 60.0},
+        hatch_events=[{"time": "1d", "hatch": "Big-Tunnel", "state": "closed"}],
+    )
+    from hullwatch.habitat import Channel, Habitat
+
+    with_channel = Habitat(
+        two_modules.name,
+        two_modules.modules,
+        two_modules.hatches,
+        (Channel("H", "hatch", "1", hatch="Big-Tunnel"),),
+    )
+    result = simulate(scenario_from_dict(doc), with_channel, chunk_s=86_400.0)
+    hatch = result.telemetry[result.telemetry.channel == "H"]
+    assert hatch.value.tolist() == [1.0, 0.0]
+    assert str(hatch.time.iloc[1]) == "2026-04-26 00:00:00+00:00"

@@ -8,6 +8,7 @@ standard error and its exit status (2 for bad input), never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -48,20 +49,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except HullwatchError as exc:
-        err_console.print(f"hullwatch: {exc}", style="red", highlight=False, markup=False)
+        err_console.print(
+            f"hullwatch: {exc}", style="red", highlight=False, markup=False, soft_wrap=True
+        )
         return exc.exit_status
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("hullwatch: interrupted")
         return 130
-    except typer.Exit as exc:
-        return int(exc.exit_code or 0)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-        raise
+    except typer.TyperException as exc:  # usage errors: typer prints them itself
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        return int(getattr(exc, "exit_code", 2))
+    except Exception as exc:
+        # A bug, not bad input: exit status 1, one line; HULLWATCH_DEBUG=1 shows the traceback.
+        if os.environ.get("HULLWATCH_DEBUG"):
+            raise
+        err_console.print(
+            f"hullwatch: internal error ({type(exc).__name__}: {exc}); "
+            "set HULLWATCH_DEBUG=1 for the traceback",
+            highlight=False,
+            markup=False,
+        )
+        return 1
     return 0
 
 

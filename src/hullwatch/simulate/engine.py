@@ -18,7 +18,7 @@ import pandas as pd
 
 from hullwatch.habitat import Channel, Habitat
 from hullwatch.simulate import kernel
-from hullwatch.simulate.scenario import Scenario
+from hullwatch.simulate.scenario import Scenario, SensorSpec
 from hullwatch.simulate.sensors import Sensor, draw_loss_of_signal, loss_of_signal_mask
 from hullwatch.simulate.setup import (
     SPECIES,
@@ -28,6 +28,7 @@ from hullwatch.simulate.setup import (
 )
 from hullwatch.simulate.thermal import ThermalModel
 from hullwatch.simulate.truth import TruthRecorder
+from hullwatch.telemetry import Telemetry, assemble
 from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, from_si
 
 FloatArray = npt.NDArray[np.float64]
@@ -58,6 +59,26 @@ class SimulationResult:
     truth: dict[str, Any]
     truth_series: pd.DataFrame
     setup: SimulationSetup = field(repr=False)
+
+    def to_telemetry(self) -> Telemetry:
+        """The telemetry as the I/O layer would read it from the written file (SI)."""
+        frame = self.telemetry
+        return assemble(
+            pd.DatetimeIndex(frame.time).asi8,
+            frame.channel.cat.codes.to_numpy(),
+            list(frame.channel.cat.categories),
+            frame.value.to_numpy(dtype=float),
+            self.habitat,
+            "<simulation>",
+        )
+
+    def true_gas_temperature(self) -> dict[str, tuple[npt.NDArray[np.datetime64], FloatArray]]:
+        """True gas temperature of every module ``{module: (times, K)}``, for oracle baselines."""
+        out = {}
+        for module, rows in self.truth_series.groupby("module", observed=True):
+            times = rows.time.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            out[str(module)] = (times, rows.gas_temperature_k.to_numpy(dtype=float))
+        return out
 
 
 def _sensor_family(quantity: str) -> str | None:
@@ -109,15 +130,13 @@ def simulate(
         sensors.loss_of_signal.mean_duration_min,
         rng,
     )
-    channels: list[tuple[Channel, Sensor | None]] = []
+    channels: list[tuple[Channel, Sensor]] = []
     for ch in hab.channels:
         family = _sensor_family(ch.quantity)
-        sensor = (
-            Sensor(getattr(sensors, family), _DISPLAY_SCALE_SI[family], dt, rng)
-            if family is not None
-            else None
-        )
-        channels.append((ch, sensor))
+        # Discrete channels (hatch, pump status) are exact and sent on change.
+        spec = getattr(sensors, family) if family is not None else SensorSpec()
+        scale = _DISPLAY_SCALE_SI[family] if family is not None else 1.0
+        channels.append((ch, Sensor(spec, scale, dt, rng)))
 
     r_sp = SPECIES_GAS_CONSTANT
     init = scenario.initial
@@ -188,6 +207,7 @@ def simulate(
             hatch_open,
             setup.g_open,
             setup.g_seal,
+            setup.ventilation_m3_per_s,
             leak_src,
             leak_dst,
             leak_coef,
@@ -220,11 +240,7 @@ def simulate(
             true_si = _true_value(
                 ch, hab, pressure, species, sensed, gas, hatch_open, tr_on_out, setup
             )
-            if sensor is None:
-                idx = _discrete_changes(true_si, visible, first == 0)
-                values = true_si[idx]
-            else:
-                idx, values = sensor.read(true_si, visible)
+            idx, values = sensor.read(true_si, visible)
             reports.append((code, time_s[idx], from_si(values, ch.unit)))
         if progress is not None:
             progress(min(1.0, (first + n) / n_total))
@@ -265,13 +281,6 @@ def _true_value(ch, hab, pressure, species, sensed, gas, hatch_open, tr_on, setu
     # status: a pump drawing on this module is running
     pumps = [k for k, t in enumerate(setup.transfers) if t.kind == "depress" and t.source == i]
     return tr_on[:, pumps].any(axis=1).astype(float) if pumps else np.zeros(pressure.shape[0])
-
-
-def _discrete_changes(values: FloatArray, visible: npt.NDArray[np.bool_], first_chunk: bool) -> Any:
-    """Indices where a discrete channel (hatch, status) changes, sent on change."""
-    change = np.concatenate(([first_chunk], values[1:] != values[:-1]))
-    resumed = visible & ~np.concatenate(([True], visible[:-1]))
-    return np.flatnonzero(visible & (change | resumed))
 
 
 def _long_frame(

@@ -60,6 +60,7 @@ def _rates(
     hatch_a,
     hatch_b,
     hatch_g,
+    hatch_vent,
     leak_src,
     leak_dst,
     leak_coef,
@@ -96,10 +97,16 @@ def _rates(
             dm[i, s] = src_rate[i, s]
         dm[i, co2_index] -= co2_k[i] * m[i, co2_index]
     for h in range(hatch_a.shape[0]):
-        if hatch_g[h] == 0.0:
-            continue
         a = hatch_a[h]
         b = hatch_b[h]
+        # Ventilation swaps equal volumes both ways: it mixes species between modules.
+        if hatch_vent[h] > 0.0:
+            for s in range(n_sp):
+                f = hatch_vent[h] * (m[a, s] / volume[a] - m[b, s] / volume[b])
+                dm[a, s] -= f
+                dm[b, s] += f
+        if hatch_g[h] == 0.0:
+            continue
         q = _linear(pressure[a], pressure[b], hatch_g[h])
         up = a if q > 0.0 else b
         if total[up] <= 0.0:
@@ -163,6 +170,7 @@ def integrate_chunk(
     hatch_open,
     g_open,
     g_seal,
+    ventilation,
     leak_src,
     leak_dst,
     leak_coef,
@@ -209,6 +217,7 @@ def integrate_chunk(
     tr_q2 = np.zeros(n_tr)
     tr_on = np.zeros(n_tr, dtype=np.bool_)
     hatch_g = np.empty(hatch_a.shape[0])
+    hatch_vent = np.empty(hatch_a.shape[0])
     for step in range(n_steps):
         t_row = temperature[step]
         # Outputs describe the state at the start of the step, i.e. at its time stamp.
@@ -222,6 +231,7 @@ def integrate_chunk(
             tr_cum_out[step, k] = tr_cum[k]
         for hh in range(hatch_a.shape[0]):
             hatch_g[hh] = g_open[hh] if hatch_open[step, hh] else g_seal[hh]
+            hatch_vent[hh] = ventilation if hatch_open[step, hh] else 0.0
         for k in range(n_tr):
             if not tr_window[step, k]:
                 tr_state[k] = False
@@ -248,6 +258,7 @@ def integrate_chunk(
                 hatch_a,
                 hatch_b,
                 hatch_g,
+                hatch_vent,
                 leak_src,
                 leak_dst,
                 leak_coef,
@@ -276,6 +287,7 @@ def integrate_chunk(
                 hatch_a,
                 hatch_b,
                 hatch_g,
+                hatch_vent,
                 leak_src,
                 leak_dst,
                 leak_coef,

@@ -28,6 +28,8 @@ class SimulationSettings(_Strict):
     seed: int = 0
     habitat: str | None = None  # path relative to the scenario file, or "iss"
     hatch_equalization_time_s: float = Field(default=60.0, gt=0)
+    # Cabin fans (IMV) swap air through every open hatch, mixing O2 and CO2.
+    hatch_ventilation_m3_per_s: float = Field(default=0.06, ge=0)
 
 
 class InitialState(_Strict):

@@ -89,6 +89,7 @@ class SimulationSetup:
     hatch_events: list[tuple[float, int, bool]]  # (time_s, hatch index, open)
     leaks: list[LeakSetup]
     transfers: list[TransferSetup]
+    ventilation_m3_per_s: float
     source_rate: FloatArray  # [module, species] kg/s
     co2_removal_per_s: FloatArray
     substeps: int
@@ -162,8 +163,9 @@ def build_setup(scenario: Scenario, habitat: Habitat | None = None) -> Simulatio
 
     # Heun is accurate for h * lambda <= 0.5; bound lambda by twice the largest row sum.
     row = np.zeros(len(names))
-    np.add.at(row, hatch_a, np.maximum(g_open, g_seal) * rt)
-    np.add.at(row, hatch_b, np.maximum(g_open, g_seal) * rt)
+    vent = sim.hatch_ventilation_m3_per_s
+    np.add.at(row, hatch_a, np.maximum(g_open, g_seal) * rt + vent)
+    np.add.at(row, hatch_b, np.maximum(g_open, g_seal) * rt + vent)
     lam = 2.0 * float(np.max(row / volume))
     substeps = max(1, int(np.ceil(dt * lam / 0.5)))
     return SimulationSetup(
@@ -181,6 +183,7 @@ def build_setup(scenario: Scenario, habitat: Habitat | None = None) -> Simulatio
         events,
         leaks,
         transfers,
+        vent,
         source_rate,
         co2_k,
         substeps,
