@@ -1,0 +1,46 @@
+"""The public Python API of hullwatch: what the CLI, reports and service call.
+
+Examples
+--------
+>>> import hullwatch.api as hw
+>>> iss = hw.load_habitat()
+>>> iss.compartment_of("PrK", set(iss.hatch_names) - {"Zvezda-PrK"})
+('PrK', 'Progress')
+"""
+
+from hullwatch.demo import DemoResult, run_demo
+from hullwatch.errors import AnalysisError, HullwatchError, InputError
+from hullwatch.habitat import Habitat, HatchTimeline, load_habitat, write_habitat
+from hullwatch.physics import AIR, LEAK_MODELS, Gas, LeakModel, gas_mass_kg, leak_model
+from hullwatch.physics.leakflow import effective_areas_m2
+from hullwatch.simulate import Scenario, SimulationResult, load_scenario, simulate
+from hullwatch.simulate.output import write_simulation
+from hullwatch.telemetry import Telemetry, quality_report, read_isslive, read_telemetry
+
+__all__ = [
+    "AIR",
+    "LEAK_MODELS",
+    "AnalysisError",
+    "DemoResult",
+    "Gas",
+    "Habitat",
+    "HatchTimeline",
+    "HullwatchError",
+    "InputError",
+    "LeakModel",
+    "Scenario",
+    "SimulationResult",
+    "Telemetry",
+    "effective_areas_m2",
+    "gas_mass_kg",
+    "leak_model",
+    "load_habitat",
+    "load_scenario",
+    "quality_report",
+    "read_isslive",
+    "read_telemetry",
+    "run_demo",
+    "simulate",
+    "write_habitat",
+    "write_simulation",
+]

@@ -1,0 +1,61 @@
+"""``hullwatch demo``: the main job on the built-in default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from hullwatch.cli.app import app, console, err_console, print_json
+from hullwatch.demo import run_demo
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("hullwatch-demo"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Simulate the 2026 PrK leak story on the built-in ISS and summarize it."""
+    with Progress(console=err_console, transient=True, disable=as_json) as progress:
+        task = progress.add_task("simulating the PrK story", total=1.0)
+        demo = run_demo(out, progress=lambda f: progress.update(task, completed=f))
+    truth = demo.truth_summary()
+    if as_json:
+        print_json(
+            {
+                "paths": {k: str(v) for k, v in demo.paths.items()},
+                "truth": truth,
+                "quality": demo.quality.to_dict(),
+            }
+        )
+        return
+    console.rule("hullwatch demo: the PrK leak returns (simulated, built-in ISS)")
+    for line in demo.quality.summary_lines():
+        console.print(line, highlight=False)
+    table = Table(title="Ground truth (what later analyses must recover)")
+    table.add_column("leak")
+    table.add_column("model")
+    table.add_column("onset")
+    table.add_column("lost [kg]", justify="right")
+    table.add_column("mean rate [kg/day]", justify="right")
+    table.add_column("[lb/day]", justify="right")
+    for leak in truth["leaks"]:
+        table.add_row(
+            leak["name"],
+            leak["model"],
+            leak["onset"],
+            f"{leak['mass_lost_kg']:.3f}",
+            f"{leak['mean_rate_kg_per_day']:.3f}",
+            f"{leak['mean_rate_lb_per_day']:.3f}",
+        )
+    console.print(table)
+    console.print(
+        f"PrK held low: {truth['repress_count']} small repressurizations adding "
+        f"{truth['repress_mass_kg']:.2f} kg, the first at {truth['first_repress']}."
+    )
+    for event in truth["hatch_events"]:
+        console.print(f"  {event['time']}  hatch {event['hatch']} {event['state']}")
+    console.print(f"Files: {demo.paths['telemetry'].parent}/")

@@ -1,0 +1,84 @@
+"""The main job on the built-in default: the 2026 PrK story, simulated and read back.
+
+Until the analysis issues land, the demo shows what the foundation can: the
+simulated telemetry, its data-quality report, and the ground truth that later
+analyses (rate, detect, locate, forecast, risk) will be checked against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
+from hullwatch.simulate.output import write_simulation
+from hullwatch.telemetry import QualityReport, quality_report, read_telemetry
+
+DEMO_SCENARIO = "demo_prk.toml"
+
+
+@dataclass
+class DemoResult:
+    """What the demo produced: files, the simulation, and the quality report of its telemetry."""
+
+    paths: dict[str, Path]
+    simulation: SimulationResult
+    quality: QualityReport
+
+    def truth_summary(self) -> dict[str, Any]:
+        """The PrK story's ground truth in a few numbers."""
+        truth = self.simulation.truth
+        represses = [t for t in truth["gas_transfers"] if t["kind"] == "repress"]
+        return {
+            "leaks": [
+                {
+                    k: leak[k]
+                    for k in (
+                        "name",
+                        "module",
+                        "model",
+                        "onset",
+                        "mass_lost_kg",
+                        "mean_rate_kg_per_day",
+                        "mean_rate_lb_per_day",
+                    )
+                }
+                for leak in truth["leaks"]
+            ],
+            "repress_count": len(represses),
+            "repress_mass_kg": sum(t["mass_kg"] for t in represses),
+            "first_repress": represses[0]["start"] if represses else None,
+            "hatch_events": truth["hatch_events"],
+        }
+
+
+def demo_scenario_text() -> str:
+    """The built-in demo scenario (TOML)."""
+    return resources.files("hullwatch.data").joinpath(DEMO_SCENARIO).read_text("utf-8")
+
+
+def run_demo(
+    out_dir: str | Path = "hullwatch-demo", progress: Callable[[float], None] | None = None
+) -> DemoResult:
+    """Simulate the PrK story, write its files, and read them back through the I/O layer.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Folder for ``telemetry.csv``, ``habitat.toml``, ``truth.json`` and
+        ``truth_series.parquet``.
+    progress : callable, optional
+        Called with the fraction of the simulation done.
+    """
+    import tomllib
+
+    scenario = scenario_from_dict(
+        tomllib.loads(demo_scenario_text()), f"<built-in {DEMO_SCENARIO}>"
+    )
+    result = simulate(scenario, progress=progress)
+    paths = write_simulation(result, out_dir)
+    telemetry = read_telemetry(paths["telemetry"], result.habitat)
+    return DemoResult(paths, result, quality_report(telemetry, result.habitat))
