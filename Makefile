@@ -25,10 +25,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-## make bench: the slow benchmarks (simulator year, telemetry read), printed with ratios.
+## make bench: the slow benchmarks and Monte Carlo checks (simulator year, read speed,
+## leak-rate Monte Carlo, 400-run interval coverage), printed with ratios.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_read.py
+	$(BIN)/python benchmarks/bench_rate_mc.py
+	$(BIN)/python -m pytest -m slow -q
 
 clean:
 	rm -rf $(VENV) hullwatch-demo .pytest_cache .mypy_cache .ruff_cache

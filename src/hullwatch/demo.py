@@ -13,9 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.simulate.output import write_simulation
 from hullwatch.telemetry import QualityReport, quality_report, read_telemetry
+from hullwatch.validation.rate_mc import true_mean_rate
 
 DEMO_SCENARIO = "demo_prk.toml"
 
@@ -27,6 +29,23 @@ class DemoResult:
     paths: dict[str, Path]
     simulation: SimulationResult
     quality: QualityReport
+    rate: LeakRateResult
+
+    def rate_versus_truth(self) -> list[dict[str, Any]]:
+        """Per hatch configuration: the PrK compartment's estimated and true leak rate."""
+        rows = []
+        for segment in self.rate.segments:
+            rows.append(
+                {
+                    "start": segment.start,
+                    "end": segment.end,
+                    "compartment": segment.compartment,
+                    "estimate_kg_per_day": segment.leak_rate_kg_per_day,
+                    "ci95_kg_per_day": segment.ci95_kg_per_day,
+                    "truth_kg_per_day": true_mean_rate(self.simulation, segment.start, segment.end),
+                }
+            )
+        return rows
 
     def truth_summary(self) -> dict[str, Any]:
         """The PrK story's ground truth in a few numbers."""
@@ -81,4 +100,5 @@ def run_demo(
     result = simulate(scenario, progress=progress)
     paths = write_simulation(result, out_dir)
     telemetry = read_telemetry(paths["telemetry"], result.habitat)
-    return DemoResult(paths, result, quality_report(telemetry, result.habitat))
+    rate = leak_rate(telemetry, result.habitat, "PrK")
+    return DemoResult(paths, result, quality_report(telemetry, result.habitat), rate)

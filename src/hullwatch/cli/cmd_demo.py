@@ -11,6 +11,7 @@ from rich.table import Table
 
 from hullwatch.cli.app import app, console, err_console, print_json
 from hullwatch.demo import run_demo
+from hullwatch.telemetry import iso_z
 
 
 @app.command("demo")
@@ -29,6 +30,7 @@ def demo_command(
                 "paths": {k: str(v) for k, v in demo.paths.items()},
                 "truth": truth,
                 "quality": demo.quality.to_dict(),
+                "rate": demo.rate.to_dict(),
             }
         )
         return
@@ -52,6 +54,22 @@ def demo_command(
             f"{leak['mean_rate_lb_per_day']:.3f}",
         )
     console.print(table)
+    rates = Table(title="PrK leak rate by hatch configuration: hullwatch rate vs truth")
+    for column in ("from", "to", "compartment", "estimate [kg/day]", "95% interval", "truth"):
+        rates.add_column(column)
+    for row in demo.rate_versus_truth():
+        estimate = row["estimate_kg_per_day"]
+        ci = row["ci95_kg_per_day"]
+        rates.add_row(
+            iso_z(row["start"])[:16],
+            iso_z(row["end"])[:16],
+            row["compartment"][0]
+            + (f" +{len(row['compartment']) - 1}" if len(row["compartment"]) > 1 else ""),
+            "-" if estimate is None else f"{estimate:.3f}",
+            "-" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]",
+            f"{row['truth_kg_per_day']:.3f}",
+        )
+    console.print(rates)
     console.print(
         f"PrK held low: {truth['repress_count']} small repressurizations adding "
         f"{truth['repress_mass_kg']:.2f} kg, the first at {truth['first_repress']}."

@@ -1,3 +1,9 @@
 """Import every command module so that each registers itself on the typer app."""
 
-from hullwatch.cli import cmd_demo, cmd_simulate, cmd_validate  # noqa: F401
+from hullwatch.cli import (  # noqa: F401
+    cmd_demo,
+    cmd_rate,
+    cmd_seal,
+    cmd_simulate,
+    cmd_validate,
+)

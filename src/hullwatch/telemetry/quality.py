@@ -314,7 +314,11 @@ class QualityReport:
             lines.append(f"from {iso_z(self.start)} to {iso_z(self.end)}")
         counts = [
             (self.signal_gap_count, "signal gap(s) (no channel reporting)"),
-            (sum(c.gap_count for c in self.channels), "channel gap(s)"),
+            (
+                sum(c.gap_count for c in self.channels),
+                "channel gap(s) over 5x their median interval (a report-on-change channel"
+                " is quiet while its value holds)",
+            ),
             (sum(c.flat_line_count for c in self.channels), "flat-lined stretch(es)"),
             (sum(c.spike_count for c in self.channels), "spike(s)"),
         ]

@@ -1,0 +1,94 @@
+"""Monte Carlo of the leak-rate estimator: bias, RMSE, 95 % coverage, oracle and naive ratios.
+
+Four scenarios from ``hullwatch.validation.rate_mc`` (the PrK held in a band, the whole
+station over a week, a crack swept over a wide pressure range, a hatch change), each
+with ``--runs`` seeds (200 by default).  In the same runs: the oracle (the estimator fed
+the true gas temperature), a naive endpoint slope of pressure, and an OLS slope of
+pressure without temperature.  Runs in parallel on all cores.
+
+Usage::
+
+    python benchmarks/bench_rate_mc.py [--runs 200] [--scenarios prk_band,...] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from hullwatch.validation.rate_mc import SCENARIOS, RunOutcome, run_one, summarize
+
+console = Console()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/rate_mc.json"))
+    args = parser.parse_args()
+    names = args.scenarios.split(",")
+    outcomes: dict[str, list[RunOutcome]] = {name: [] for name in names}
+    failures = 0
+    start = time.perf_counter()
+    with ProcessPoolExecutor(args.jobs) as pool, Progress(console=console) as progress:
+        task = progress.add_task("Monte Carlo runs", total=args.runs * len(names))
+        futures = [pool.submit(run_one, name, seed) for name in names for seed in range(args.runs)]
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+                outcomes[outcome.scenario].append(outcome)
+            except RuntimeError:
+                failures += 1
+            progress.advance(task)
+    elapsed = time.perf_counter() - start
+    table = Table(title=f"leak rate, {args.runs} runs per scenario (kg/day)")
+    for column in (
+        "scenario",
+        "truth",
+        "bias",
+        "RMSE",
+        "95% coverage",
+        "mean CI width",
+        "oracle RMSE",
+        "RMSE/oracle",
+        "endpoint RMSE",
+        "P-only OLS RMSE",
+    ):
+        table.add_column(column, justify="right")
+    summaries = []
+    for name in names:
+        s = summarize(outcomes[name])
+        summaries.append(s)
+        table.add_row(
+            name,
+            f"{s.truth_mean:.4f}",
+            f"{s.bias:+.5f}",
+            f"{s.rmse:.5f}",
+            f"{s.coverage:.1%}",
+            f"{s.mean_ci_width:.4f}",
+            f"{s.oracle_rmse:.5f}",
+            f"{s.oracle_ratio:.1f}",
+            f"{s.endpoint_rmse:.4f}",
+            f"{s.pressure_ols_rmse:.4f}",
+        )
+    console.print(table)
+    console.print(
+        f"{sum(len(v) for v in outcomes.values())} runs in {elapsed:.0f} s "
+        f"({elapsed / max(1, args.runs * len(names)):.2f} s per run incl. oracle); "
+        f"{failures} runs without an estimate"
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps([vars(s) for s in summaries], indent=1))
+
+
+if __name__ == "__main__":
+    main()

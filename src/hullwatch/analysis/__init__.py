@@ -1,0 +1,1 @@
+"""Analyses: questions asked of the compartment gas-mass series."""

@@ -1,0 +1,446 @@
+"""Leak rate of a compartment, as gas mass per day, with an honest 95 % interval.
+
+Per hatch configuration (segment), the temperature-compensated gas mass is
+fitted by
+
+.. math::
+
+    m(t) = a_j - C \\int_0^t \\left(\\frac{P(s)}{P_\\mathrm{ref}}\\right)^n ds
+           + \\sum_k \\left(s_k \\sin k\\omega t + c_k \\cos k\\omega t\\right) + e(t)
+
+with one intercept ``a_j`` per decay piece (pieces are cut at repress and depress
+steps, less a settling time), the leak law ``m-dot = C (P/P_ref)^n``, orbital
+harmonics for the part of the temperature cycle the sensors miss, and AR(1)
+errors ``e`` (:mod:`hullwatch.analysis.regression`).  ``C`` is then the leak
+rate at the reference pressure, and the window's mean leak rate is
+``C * mean((P/P_ref)^n)``.  The flow exponent ``n`` is profiled: its 95 %
+interval is where the likelihood ratio stays below the chi-square(1) quantile.
+``n`` near 1 means a choked hole, near 2 a viscous crack.
+
+Gas added by a repress is the jump between the intercepts either side of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from hullwatch.analysis.gasmass import GasMassSegment, TemperatureOverride, gas_mass_segments
+from hullwatch.analysis.regression import (
+    GlsSolver,
+    NoiseModel,
+    RegressionFit,
+    estimate_noise,
+    estimate_noise_reml,
+    fit_ar1,
+)
+from hullwatch.analysis.steps import Step, find_steps, step_mask
+from hullwatch.errors import AnalysisError
+from hullwatch.habitat import Habitat
+from hullwatch.physics.gas import CABIN_AIR, Gas
+from hullwatch.telemetry import Telemetry
+from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, SECONDS_PER_MINUTE
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Exponents profiled for the flow law (a coarse grid, then refined).
+EXPONENT_GRID = np.round(np.arange(0.0, 3.01, 0.25), 2)
+
+
+@dataclass(frozen=True)
+class RateSettings:
+    """Tuning of the leak-rate estimator (defaults suit ISS telemetry)."""
+
+    grid_s: float = 60.0
+    bin_s: float = 300.0
+    #: Super-bin for estimating the residual noise by REML. [s]
+    noise_bin_s: float = 1800.0
+    settle_s: float = 1800.0
+    orbital_period_s: float = 92.0 * SECONDS_PER_MINUTE
+    harmonics: int = 2
+    reference_pressure_pa: float = 760.0 * MMHG_PA
+    step_threshold_sigmas: float = 8.0
+    #: A step must move at least this many pressure-sensor quanta of gas.
+    min_step_quanta: float = 3.0
+    min_points: int = 24
+    #: Widest interval of n still reported; wider means the data cannot tell.
+    max_exponent_ci_width: float = 2.0
+    #: Smallest relative pressure span (max/min - 1) over which n is estimated at all.
+    min_pressure_span: float = 0.05
+
+
+#: The defaults, shared (the settings are frozen).
+DEFAULT_SETTINGS = RateSettings()
+
+
+@dataclass(frozen=True)
+class GasStep:
+    """A repress or depress found in the gas mass."""
+
+    kind: str
+    start: np.datetime64
+    end: np.datetime64
+    mass_change_kg: float
+    ci95_kg: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class SegmentRate:
+    """The leak fitted over one hatch configuration."""
+
+    start: np.datetime64
+    end: np.datetime64
+    compartment: tuple[str, ...]
+    leak_rate_kg_per_day: float | None
+    ci95_kg_per_day: tuple[float, float] | None
+    flow_exponent: float | None
+    flow_exponent_ci95: tuple[float, float] | None
+    exponent_used: float
+    leak_rate_at_reference_kg_per_day: float | None
+    ci95_at_reference_kg_per_day: tuple[float, float] | None
+    mean_pressure_pa: float
+    mean_temperature_k: float
+    volume_m3: float
+    steps: list[GasStep]
+    points_used: int
+    ar1: float | None
+    reason: str | None = None
+    assumptions: list[str] = field(default_factory=list)
+    #: Residual noise of the binned gas mass (for the minimum detectable leak).
+    noise: NoiseModel | None = field(default=None, repr=False, compare=False)
+    #: Bin times, binned gas mass [kg] and the fitted leak trend [kg] (for plots).
+    fitted: tuple[npt.NDArray[np.datetime64], FloatArray, FloatArray] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+
+def _bin(values: FloatArray, bins: npt.NDArray[np.int64], n_bins: int) -> FloatArray:
+    sums = np.bincount(bins, weights=values, minlength=n_bins)
+    counts = np.bincount(bins, minlength=n_bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
+def _design(
+    elapsed_d: FloatArray,
+    leak_integral_d: FloatArray,
+    piece: npt.NDArray[np.int64],
+    settings: RateSettings,
+) -> FloatArray:
+    labels = np.unique(piece)
+    columns = [(piece == label).astype(float) for label in labels]
+    columns.append(-leak_integral_d)
+    omega = 2 * np.pi * SECONDS_PER_DAY / settings.orbital_period_s
+    for k in range(1, settings.harmonics + 1):
+        columns += [np.sin(k * omega * elapsed_d), np.cos(k * omega * elapsed_d)]
+    return np.column_stack(columns)
+
+
+def _cumulative_integral(elapsed_d: FloatArray, integrand: FloatArray) -> FloatArray:
+    steps = 0.5 * (integrand[1:] + integrand[:-1]) * np.diff(elapsed_d)
+    return np.concatenate(([0.0], np.cumsum(steps)))
+
+
+def _quantum_mass_kg(segment: GasMassSegment) -> float:
+    """Gas mass of the pressure channel's resolution, as mass. [kg]
+
+    A report-on-change channel moves by one quantum at a time, so the median of
+    its non-zero changes is its resolution.
+    """
+    changes = np.abs(np.diff(segment.pressure_pa))
+    changes = changes[np.isfinite(changes) & (changes > 0)]
+    if changes.size == 0:
+        return 0.0
+    mass_per_pa = np.nanmean(segment.mass_kg / segment.pressure_pa)
+    return float(np.median(changes) * mass_per_pa)
+
+
+class _SegmentFitter:
+    """Fits one segment for any exponent, on fixed bins and pieces."""
+
+    def __init__(self, segment: GasMassSegment, settings: RateSettings) -> None:
+        self.segment = segment
+        self.settings = settings
+        per_bin = max(1, round(settings.bin_s / settings.grid_s))
+        mass = segment.mass_kg
+        self.steps = find_steps(
+            mass,
+            threshold_sigmas=settings.step_threshold_sigmas,
+            min_step_kg=settings.min_step_quanta * _quantum_mass_kg(segment),
+        )
+        settle = round(settings.settle_s / settings.grid_s)
+        keep = step_mask(mass.size, self.steps, settle) & np.isfinite(mass)
+        self.keep = keep
+        # A piece is a run of kept points; bins never straddle two pieces.
+        piece_of_point = np.cumsum(np.concatenate(([True], keep[1:] != keep[:-1])))
+        bins = np.arange(mass.size) // per_bin
+        bin_key = bins * (mass.size + 1) + piece_of_point
+        kept_keys, bin_index = np.unique(bin_key[keep], return_inverse=True)
+        n_bins = kept_keys.size
+        elapsed_d = segment.elapsed_s / SECONDS_PER_DAY
+        self.y = _bin(mass[keep], bin_index, n_bins)
+        self.t = _bin(elapsed_d[keep], bin_index, n_bins)
+        piece_label = kept_keys % (mass.size + 1)
+        _, self.piece = np.unique(piece_label, return_inverse=True)
+        self.piece = self.piece.astype(np.int64)
+        self.pressure_ratio = (
+            np.where(np.isfinite(segment.pressure_pa), segment.pressure_pa, np.nan)
+            / settings.reference_pressure_pa
+        )
+        self.elapsed_d = elapsed_d
+        self.n_points = int(keep.sum())
+        self._bin_index = bin_index
+        self._n_bins = n_bins
+        self._solver: GlsSolver | None = None
+
+    def bin_times(self) -> npt.NDArray[np.datetime64]:
+        """UTC time of each bin's centre of mass."""
+        offset = np.round(self.t * SECONDS_PER_DAY * 1e9).astype("timedelta64[ns]")
+        return self.segment.time[0] + offset
+
+    def design_at(self, exponent: float) -> tuple[FloatArray, float]:
+        ratio = np.nan_to_num(self.pressure_ratio, nan=1.0) ** exponent
+        integral = _cumulative_integral(self.elapsed_d, ratio)
+        x_leak = _bin(integral[self.keep], self._bin_index, self._n_bins)
+        # The leak runs through represses too: average its law over the whole segment.
+        mean_factor = float(np.mean(ratio[np.isfinite(self.segment.mass_kg)]))
+        return _design(self.t, x_leak, self.piece, self.settings), mean_factor
+
+    def _gls(self) -> GlsSolver:
+        """The noise model, estimated once from the residuals of the best exponent, then fixed.
+
+        The exponent is first chosen by ordinary least squares, so that a curved decay
+        (a crack) is not mistaken for slow noise.
+        """
+        if self._solver is None:
+
+            def ssr(n: float) -> float:
+                design, _ = self.design_at(n)
+                coef = np.linalg.lstsq(design, self.y, rcond=None)[0]
+                return float(np.sum((self.y - design @ coef) ** 2))
+
+            n0 = float(EXPONENT_GRID[int(np.argmin([ssr(n) for n in EXPONENT_GRID]))])
+            design, _ = self.design_at(n0)
+            first = fit_ar1(self.y, design, self.piece)
+            residual = self.y - design @ first.coefficients
+            time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
+            start = estimate_noise(residual, time_bins)
+            # REML on coarser super-bins: the slow noise that sets the interval is kept,
+            # and the likelihood costs (bin_s / noise_bin_s)^3 as much.
+            group = max(1, round(self.settings.noise_bin_s / self.settings.bin_s))
+            keys = (
+                np.floor(time_bins / group).astype(np.int64) * (self.piece.max() + 1) + self.piece
+            )
+            _, index = np.unique(keys, return_inverse=True)
+            count = np.bincount(index)
+            mean = lambda v: np.bincount(index, weights=v) / count  # noqa: E731
+            coarse_design = np.column_stack([mean(c) for c in design.T])
+            coarse = estimate_noise_reml(
+                mean(self.y),
+                coarse_design,
+                mean(time_bins) / group,
+                NoiseModel(start.ou_variance, start.white_variance * group, start.phi**group),
+            )
+            noise = NoiseModel(
+                coarse.ou_variance, coarse.white_variance * group, coarse.phi ** (1.0 / group)
+            )
+            self._solver = GlsSolver(noise, time_bins)
+        return self._solver
+
+    def noise_model(self) -> NoiseModel:
+        """The residual noise model the fits use."""
+        return self._gls().noise
+
+    def fit(self, exponent: float) -> tuple[RegressionFit, float]:
+        """Fit at one exponent; returns the fit and the segment's mean ``(P/P_ref)^n``."""
+        design, mean_factor = self.design_at(exponent)
+        return self._gls().fit(self.y, design), mean_factor
+
+
+def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float], FloatArray]:
+    """Maximum-likelihood exponent and its likelihood-ratio 95 % interval."""
+    base, _ = fitter.fit(1.0)
+    ssr = np.array([fitter.fit(n)[0].ssr_whitened for n in EXPONENT_GRID])
+    best = int(np.argmin(ssr))
+    lo, hi = max(best - 1, 0), min(best + 1, EXPONENT_GRID.size - 1)
+    fine = np.linspace(EXPONENT_GRID[lo], EXPONENT_GRID[hi], 21)
+    fine_ssr = np.array([fitter.fit(n)[0].ssr_whitened for n in fine])
+    n_hat = float(fine[int(np.argmin(fine_ssr))])
+    ssr_min = float(fine_ssr.min())
+    dof = base.dof
+    # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= chi2.
+    limit = ssr_min * np.exp(stats.chi2.ppf(0.95, 1) / dof)
+    grid = np.concatenate((EXPONENT_GRID, fine))
+    all_ssr = np.concatenate((ssr, fine_ssr))
+    inside = grid[all_ssr <= limit]
+    return n_hat, (float(inside.min()), float(inside.max())), all_ssr
+
+
+def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
+    """Fit the leak over one segment; a segment that cannot be fitted says why."""
+    fitter = _SegmentFitter(segment, settings)
+    steps = [_gas_step(segment, s) for s in fitter.steps]
+    assumptions = list(segment.assumptions)
+    usable_h = fitter.n_points * settings.grid_s / 3600.0
+    if fitter.y.size < settings.min_points or usable_h < 6.0:
+        return _segment_rate(
+            segment,
+            fitter,
+            steps,
+            assumptions,
+            exponent_used=1.0,
+            reason=f"only {usable_h:.1f} h of usable data outside steps and settling "
+            "(at least 6 h needed)",
+        )
+    n_hat, n_ci, _ = _profile_exponent(fitter)
+    pressure = segment.pressure_pa[fitter.keep]
+    span = float(np.nanmax(pressure) / np.nanmin(pressure) - 1.0)
+    identified = (
+        span >= settings.min_pressure_span
+        and n_ci[1] - n_ci[0] <= settings.max_exponent_ci_width
+        and EXPONENT_GRID[0] < n_ci[0]
+        and n_ci[1] < EXPONENT_GRID[-1]
+    )
+    exponent = n_hat if identified else 1.0
+    fit, mean_factor = fitter.fit(exponent)
+    leak_index = int(fitter.piece.max()) + 1
+    design, _ = fitter.design_at(exponent)
+    trend = design[:, : leak_index + 1] @ fit.coefficients[: leak_index + 1]
+    c_ref = float(fit.coefficients[leak_index])
+    c_lo, c_hi = fit.interval(leak_index)
+    # Extrapolating to the reference pressure leans on n: widen that interval over
+    # the exponent's own interval (the window's mean rate barely depends on n).
+    ref_lo, ref_hi = c_lo, c_hi
+    if identified:
+        for bound in n_ci:
+            bound_fit, _ = fitter.fit(bound)
+            lo_b, hi_b = bound_fit.interval(leak_index)
+            ref_lo, ref_hi = min(ref_lo, lo_b), max(ref_hi, hi_b)
+    if not identified:
+        assumptions.append(
+            "the pressure range is too narrow to tell a hole from a crack; the rate at the "
+            "reference pressure assumes a choked hole (n = 1)"
+        )
+    return _segment_rate(
+        segment,
+        fitter,
+        _with_intercept_jumps(steps, fit, fitter),
+        assumptions,
+        exponent_used=exponent,
+        leak_rate_kg_per_day=c_ref * mean_factor,
+        ci95_kg_per_day=(c_lo * mean_factor, c_hi * mean_factor),
+        flow_exponent=n_hat if identified else None,
+        flow_exponent_ci95=n_ci if identified else None,
+        leak_rate_at_reference_kg_per_day=c_ref,
+        ci95_at_reference_kg_per_day=(ref_lo, ref_hi),
+        ar1=fit.ar1,
+        fitted=(fitter.bin_times(), fitter.y, trend),
+        noise=fitter.noise_model(),
+    )
+
+
+def _segment_rate(
+    segment: GasMassSegment,
+    fitter: _SegmentFitter,
+    steps: list[GasStep],
+    assumptions: list[str],
+    *,
+    exponent_used: float,
+    leak_rate_kg_per_day: float | None = None,
+    ci95_kg_per_day: tuple[float, float] | None = None,
+    flow_exponent: float | None = None,
+    flow_exponent_ci95: tuple[float, float] | None = None,
+    leak_rate_at_reference_kg_per_day: float | None = None,
+    ci95_at_reference_kg_per_day: tuple[float, float] | None = None,
+    ar1: float | None = None,
+    reason: str | None = None,
+    fitted: tuple[npt.NDArray[np.datetime64], FloatArray, FloatArray] | None = None,
+    noise: NoiseModel | None = None,
+) -> SegmentRate:
+    return SegmentRate(
+        start=segment.start,
+        end=segment.end,
+        compartment=segment.compartment,
+        leak_rate_kg_per_day=leak_rate_kg_per_day,
+        ci95_kg_per_day=ci95_kg_per_day,
+        flow_exponent=flow_exponent,
+        flow_exponent_ci95=flow_exponent_ci95,
+        exponent_used=exponent_used,
+        leak_rate_at_reference_kg_per_day=leak_rate_at_reference_kg_per_day,
+        ci95_at_reference_kg_per_day=ci95_at_reference_kg_per_day,
+        mean_pressure_pa=float(np.nanmean(segment.pressure_pa)),
+        mean_temperature_k=float(np.nanmean(segment.temperature_k)),
+        volume_m3=segment.volume_m3,
+        steps=steps,
+        points_used=fitter.n_points,
+        ar1=ar1,
+        reason=reason,
+        assumptions=assumptions,
+        fitted=fitted,
+        noise=noise,
+    )
+
+
+def _gas_step(segment: GasMassSegment, step: Step) -> GasStep:
+    return GasStep(
+        step.kind, segment.time[step.first], segment.time[step.last + 1], step.raw_change_kg, None
+    )
+
+
+def _with_intercept_jumps(
+    steps: list[GasStep], fit: RegressionFit, fitter: _SegmentFitter
+) -> list[GasStep]:
+    """Gas added (or removed) by each step: the jump between the intercepts either side."""
+    bin_times = fitter.bin_times()
+    out = []
+    for step in steps:
+        before = fitter.piece[bin_times < step.start]
+        after = fitter.piece[bin_times > step.end]
+        if before.size == 0 or after.size == 0:
+            out.append(step)
+            continue
+        a, b = int(before.max()), int(after.min())
+        jump = float(fit.coefficients[b] - fit.coefficients[a])
+        var = fit.covariance[a, a] + fit.covariance[b, b] - 2 * fit.covariance[a, b]
+        half = float(stats.t.ppf(0.975, fit.dof) * np.sqrt(max(var, 0.0)))
+        out.append(GasStep(step.kind, step.start, step.end, jump, (jump - half, jump + half)))
+    return out
+
+
+def estimate_segments(
+    telemetry: Telemetry,
+    habitat: Habitat,
+    module: str,
+    start: np.datetime64 | None = None,
+    end: np.datetime64 | None = None,
+    *,
+    settings: RateSettings = DEFAULT_SETTINGS,
+    gas: Gas = CABIN_AIR,
+    temperature_override: TemperatureOverride | None = None,
+) -> list[SegmentRate]:
+    """Leak rate of the compartment holding ``module``, one result per hatch configuration.
+
+    Raises
+    ------
+    AnalysisError
+        When no compartment pressure or temperature channel has data.
+    """
+    segments = gas_mass_segments(
+        telemetry,
+        habitat,
+        module,
+        start,
+        end,
+        grid_s=settings.grid_s,
+        gas=gas,
+        temperature_override=temperature_override,
+    )
+    results = [fit_segment(segment, settings) for segment in segments]
+    if all(r.leak_rate_kg_per_day is None for r in results):
+        raise AnalysisError(
+            "could not estimate a leak rate: " + "; ".join(str(r.reason) for r in results)
+        )
+    return results

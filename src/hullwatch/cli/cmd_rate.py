@@ -1,0 +1,131 @@
+"""``hullwatch rate TELEMETRY --module M``: leak rate with a 95 % interval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.table import Table
+
+from hullwatch.analysis.leakrate import EXTRA_UNITS, LeakRateResult, leak_rate
+from hullwatch.cli.app import app, console, print_json
+from hullwatch.errors import InputError
+from hullwatch.habitat import load_habitat
+from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+
+
+@app.command("rate")
+def rate_command(
+    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
+    module: Annotated[str, typer.Option("--module", help="A module of the compartment.")],
+    start: Annotated[str | None, typer.Option("--start", help="Window start (ISO 8601).")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Window end (ISO 8601).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    units: Annotated[
+        list[str] | None,
+        typer.Option("--units", help=f"Also give the rate in: {', '.join(EXTRA_UNITS)}."),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
+    ] = False,
+    isslive_year: Annotated[
+        int | None, typer.Option("--isslive-year", help="Year of an ISS-Mimic recording.")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Draw the gas mass and fit to this PNG/SVG.")
+    ] = None,
+) -> None:
+    """Leak rate of MODULE's compartment as gas mass per day, temperature-compensated,
+    through repressurizations, with a 95 % interval."""
+    extra = tuple(units or ())
+    for unit in extra:
+        if unit not in EXTRA_UNITS:
+            raise InputError(
+                f"unknown unit {unit!r}; use {', '.join(EXTRA_UNITS)}", field="--units"
+            )
+    habitat = load_habitat(config)
+    data = load_telemetry(
+        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    )
+    t0 = to_utc_datetime64(start) if start else None
+    t1 = to_utc_datetime64(end) if end else None
+    result = leak_rate(data, habitat, module, t0, t1)
+    if plot is not None:
+        from hullwatch.report.rate_plot import plot_leak_rate
+
+        plot_leak_rate(result, plot)
+    if as_json:
+        print_json(result.to_dict(extra))
+        return
+    _print(result, extra)
+
+
+def _modules(compartment: list[str]) -> str:
+    """Short compartment label: the modules, or a count when there are many."""
+    if len(compartment) <= 3:
+        return ", ".join(compartment)
+    return f"{compartment[0]} and {len(compartment) - 1} more"
+
+
+def _interval(pair: list[float] | None, digits: int = 3) -> str:
+    return "-" if pair is None else f"[{pair[0]:.{digits}f}, {pair[1]:.{digits}f}]"
+
+
+def _print(result: LeakRateResult, units: tuple[str, ...]) -> None:
+    d = result.to_dict(units)
+    console.rule(f"Leak rate: {d['module']} (compartment: {_modules(d['compartment'])})")
+    if d["leak_rate_kg_per_day"] is None:
+        console.print(f"No estimate for the last configuration: {d.get('reason')}")
+    else:
+        console.print(
+            f"[bold]{d['leak_rate_kg_per_day']:.3f} kg/day[/] 95% {_interval(d['ci95_kg_per_day'])}"
+            f"  =  [bold]{d['leak_rate_lb_per_day']:.3f} lb/day[/] "
+            f"{_interval(d['ci95_lb_per_day'])}   (method: {d['method']})"
+        )
+        exponent = d["flow_exponent"]
+        if exponent is None:
+            console.print("Flow regime: the pressure range cannot tell a hole from a crack.")
+        else:
+            n = exponent["value"]
+            regime = "a choked hole" if n < 1.5 else "a viscous crack"
+            console.print(
+                f"Flow exponent n = {n:.2f} {_interval(exponent['ci95'], 2)}: like {regime}."
+            )
+        at_ref = d["leak_rate_kg_per_day_at_760mmHg"]
+        console.print(f"At 760 mmHg it would be {at_ref:.3f} kg/day.")
+        if d["effective_area_mm2"]:
+            areas = ", ".join(f"{k} {v:.4g}" for k, v in d["effective_area_mm2"].items())
+            console.print(f"Effective hole area (mm²): {areas}", markup=False)
+        for unit, value in d.get("leak_rate_other_units", {}).items():
+            console.print(f"  = {value:.4g} {unit}")
+    table = Table(box=box.SIMPLE_HEAD, title="Segments (one per hatch configuration)")
+    for column in (
+        "start",
+        "end",
+        "compartment",
+        "kg/day",
+        "95% interval",
+        "represses",
+        "gas added [kg]",
+    ):
+        table.add_column(column)
+    for s in d["segments"]:
+        represses = [st for st in s["steps"] if st["kind"] == "repress"]
+        rate = "-" if s["leak_rate_kg_per_day"] is None else f"{s['leak_rate_kg_per_day']:.3f}"
+        table.add_row(
+            s["start"][:16],
+            s["end"][:16],
+            _modules(s["compartment"]),
+            rate,
+            _interval(s["ci95_kg_per_day"]),
+            str(len(represses)),
+            f"{s['gas_added_kg']:.3f}",
+        )
+    console.print(table)
+    for note in d["assumptions"] + d["warnings"]:
+        console.print(f"note: {note}", highlight=False)

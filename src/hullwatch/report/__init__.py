@@ -1,0 +1,1 @@
+"""Pictures and reports built on the Python API."""

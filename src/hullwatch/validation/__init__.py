@@ -1,0 +1,1 @@
+"""Validation of hullwatch's estimators against simulated truth (uses the simulator)."""

@@ -1,0 +1,200 @@
+"""Monte Carlo of the leak-rate estimator against simulated truth.
+
+Four scenarios (issue: "Leak rate with an honest interval"), each run with many
+seeds.  Every run also feeds the same estimator the *true* gas temperature (the
+oracle) and computes the two figures used today: a naive endpoint slope of
+pressure and an ordinary least-squares slope of pressure without temperature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from hullwatch.analysis.rate import DEFAULT_SETTINGS, RateSettings, SegmentRate, estimate_segments
+from hullwatch.physics.gas import CABIN_AIR
+from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
+from hullwatch.units import ZERO_CELSIUS_K
+
+_PRK_CLOSED = [
+    {"time": 0, "hatch": "Zvezda-PrK", "state": "closed"},
+    {"time": 0, "hatch": "PrK-Progress", "state": "closed"},
+]
+
+
+def _prk_band(seed: int) -> dict[str, Any]:
+    return {
+        "simulation": {"duration": "4d", "seed": seed},
+        "initial": {"modules": {"PrK": {"pressure_mmHg": 712.0}}},
+        "hatch_events": _PRK_CLOSED,
+        "leaks": [{"module": "PrK", "model": "viscous_crack", "rate_lb_per_day": 1.0}],
+        "pressure_holds": [{"module": "PrK", "low_mmHg": 700.0, "high_mmHg": 715.0}],
+    }
+
+
+def _station_week(seed: int) -> dict[str, Any]:
+    return {
+        "simulation": {"duration": "8d", "seed": seed},
+        "leaks": [{"module": "PrK", "model": "orifice", "rate_lb_per_day": 1.0}],
+    }
+
+
+def _crack_sweep(seed: int) -> dict[str, Any]:
+    return {
+        "simulation": {"duration": "4d", "seed": seed},
+        "hatch_events": _PRK_CLOSED,
+        "leaks": [{"module": "PrK", "model": "viscous_crack", "rate_lb_per_day": 3.7}],
+    }
+
+
+def _hatch_change(seed: int) -> dict[str, Any]:
+    return {
+        "simulation": {"duration": "5d", "seed": seed},
+        "hatch_events": [
+            {"time": "2d", "hatch": "Zvezda-PrK", "state": "closed"},
+            {"time": "2d", "hatch": "PrK-Progress", "state": "closed"},
+        ],
+        "leaks": [{"module": "PrK", "model": "orifice", "rate_lb_per_day": 1.0}],
+    }
+
+
+#: Scenario builders by name: ``seed -> scenario document``, the module analysed, and
+#: the warm-up [days] left out of the analysis (the crew's CO2 settling into its
+#: steady distribution between modules moves gas mass on the first day).
+SCENARIOS: dict[str, tuple[Callable[[int], dict[str, Any]], str, float]] = {
+    "prk_band": (_prk_band, "PrK", 0.0),
+    "station_week": (_station_week, "Destiny", 1.0),
+    "crack_sweep": (_crack_sweep, "PrK", 0.0),
+    "hatch_change": (_hatch_change, "PrK", 0.0),
+}
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """One Monte Carlo run: truth, hullwatch, oracle and the naive figures [kg/day]."""
+
+    scenario: str
+    seed: int
+    truth: float
+    estimate: float
+    ci95: tuple[float, float]
+    oracle: float
+    oracle_ci95: tuple[float, float]
+    naive_endpoint: float
+    naive_pressure_ols: float
+    flow_exponent: float | None
+
+
+def true_mean_rate(result: SimulationResult, start: np.datetime64, end: np.datetime64) -> float:
+    """Mass lost by every leak between ``start`` and ``end`` over that time. [kg/day]"""
+    total = 0.0
+    for leak in result.truth["leaks"]:
+        hours = np.array([t.rstrip("Z") for t in leak["hourly"]["time"]], dtype="datetime64[ns]")
+        cumulative = np.array(leak["hourly"]["cumulative_kg"])
+        x = hours.astype(np.int64).astype(float)
+        lo, hi = np.interp(
+            [float(start.astype(np.int64)), float(end.astype(np.int64))], x, cumulative
+        )
+        total += hi - lo
+    return total / ((end - start) / np.timedelta64(1, "D"))
+
+
+def _naive(segment: SegmentRate, result: SimulationResult, module: str) -> tuple[float, float]:
+    """Endpoint slope and OLS slope of pressure alone, at the setpoint temperature."""
+    habitat = result.habitat
+    pressure_id = next(
+        c.id for m in segment.compartment for c in habitat.channels_for(m, "pressure")
+    )
+    telemetry = result.to_telemetry().window(segment.start, segment.end)
+    times, pressure = telemetry.channel(pressure_id)
+    days = (times - times[0]) / np.timedelta64(1, "D")
+    to_mass = segment.volume_m3 / (CABIN_AIR.gas_constant_j_per_kg_k * (22.0 + ZERO_CELSIUS_K))
+    endpoint = -(pressure[-1] - pressure[0]) / days[-1] * to_mass
+    slope = np.polyfit(days, pressure, 1)[0]
+    return float(endpoint), float(-slope * to_mass)
+
+
+def run_one(scenario: str, seed: int, settings: RateSettings = DEFAULT_SETTINGS) -> RunOutcome:
+    """Simulate one seed of ``scenario`` and score the estimators on the last segment."""
+    build, module, warmup_days = SCENARIOS[scenario]
+    result = simulate(scenario_from_dict(build(seed)))
+    telemetry = result.to_telemetry()
+    start = result.setup.start + np.timedelta64(round(warmup_days * 86400), "s")
+    last = estimate_segments(telemetry, result.habitat, module, start, settings=settings)[-1]
+    oracle = estimate_segments(
+        telemetry,
+        result.habitat,
+        module,
+        start,
+        settings=settings,
+        temperature_override=result.true_gas_temperature(),
+    )[-1]
+    if last.leak_rate_kg_per_day is None or oracle.leak_rate_kg_per_day is None:
+        raise RuntimeError(f"{scenario} seed {seed}: no estimate ({last.reason})")
+    endpoint, ols = _naive(last, result, module)
+    return RunOutcome(
+        scenario,
+        seed,
+        true_mean_rate(result, last.start, last.end),
+        last.leak_rate_kg_per_day,
+        last.ci95_kg_per_day,  # type: ignore[arg-type]
+        oracle.leak_rate_kg_per_day,
+        oracle.ci95_kg_per_day,  # type: ignore[arg-type]
+        endpoint,
+        ols,
+        last.flow_exponent,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Accuracy of each estimator over the runs of one scenario."""
+
+    scenario: str
+    runs: int
+    truth_mean: float
+    bias: float
+    rmse: float
+    coverage: float
+    oracle_rmse: float
+    oracle_coverage: float
+    endpoint_rmse: float
+    pressure_ols_rmse: float
+    mean_ci_width: float
+
+    @property
+    def oracle_ratio(self) -> float:
+        """RMSE(hullwatch) / RMSE(oracle)."""
+        return self.rmse / self.oracle_rmse
+
+
+def summarize(outcomes: list[RunOutcome]) -> Summary:
+    """Bias, RMSE and 95 % interval coverage over a list of runs of one scenario."""
+    truth = np.array([o.truth for o in outcomes])
+
+    def rmse(values: npt.ArrayLike) -> float:
+        return float(np.sqrt(np.mean((np.asarray(values) - truth) ** 2)))
+
+    def coverage(cis: list[tuple[float, float]]) -> float:
+        lo, hi = np.array(cis).T
+        return float(np.mean((lo <= truth) & (truth <= hi)))
+
+    estimate = np.array([o.estimate for o in outcomes])
+    widths = np.array([o.ci95[1] - o.ci95[0] for o in outcomes])
+    return Summary(
+        outcomes[0].scenario,
+        len(outcomes),
+        float(truth.mean()),
+        float(np.mean(estimate - truth)),
+        rmse(estimate),
+        coverage([o.ci95 for o in outcomes]),
+        rmse([o.oracle for o in outcomes]),
+        coverage([o.oracle_ci95 for o in outcomes]),
+        rmse([o.naive_endpoint for o in outcomes]),
+        rmse([o.naive_pressure_ols for o in outcomes]),
+        float(widths.mean()),
+    )

@@ -1,0 +1,98 @@
+"""The leak-rate estimator on simulated truth: rate, interval, steps, exponent, segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.analysis.conftest import prk_run
+
+from hullwatch.analysis.leakrate import leak_rate
+from hullwatch.analysis.rate import estimate_segments
+from hullwatch.errors import AnalysisError, InputError
+from hullwatch.validation.rate_mc import true_mean_rate
+
+
+def _z(value: str) -> np.datetime64:
+    return np.datetime64(value.rstrip("Z"), "ns")
+
+
+def test_band_hold_rate_and_represses_match_truth(prk_band) -> None:
+    segment = estimate_segments(prk_band.to_telemetry(), prk_band.habitat, "PrK")[-1]
+    truth = true_mean_rate(prk_band, segment.start, segment.end)
+    lo, hi = segment.ci95_kg_per_day
+    assert lo <= truth <= hi
+    assert segment.leak_rate_kg_per_day == pytest.approx(truth, rel=0.02)
+    true_represses = [t for t in prk_band.truth["gas_transfers"] if t["kind"] == "repress"]
+    found = [s for s in segment.steps if s.kind == "repress"]
+    assert len(found) == len(true_represses) >= 5
+    for step, true in zip(found, true_represses, strict=True):
+        assert abs((step.start - _z(true["start"])) / np.timedelta64(1, "s")) <= 120
+        assert step.mass_change_kg == pytest.approx(true["mass_kg"], rel=0.10)
+
+
+def test_crack_and_hole_are_told_apart_by_the_flow_exponent() -> None:
+    crack = prk_run(1, leaks=[{"module": "PrK", "model": "viscous_crack", "rate_lb_per_day": 3.7}])
+    hole = prk_run(1, leaks=[{"module": "PrK", "model": "orifice", "rate_lb_per_day": 3.7}])
+    n_crack = estimate_segments(crack.to_telemetry(), crack.habitat, "PrK")[-1]
+    n_hole = estimate_segments(hole.to_telemetry(), hole.habitat, "PrK")[-1]
+    assert n_crack.flow_exponent_ci95[0] <= 2.0 <= n_crack.flow_exponent_ci95[1]
+    assert n_crack.flow_exponent_ci95[0] > 1.0
+    assert n_hole.flow_exponent_ci95[0] <= 1.0 <= n_hole.flow_exponent_ci95[1]
+    assert n_hole.flow_exponent_ci95[1] < 2.0
+
+
+def test_hatch_change_gives_one_segment_per_configuration() -> None:
+    run = prk_run(
+        2,
+        hatch_events=[
+            {"time": "2d", "hatch": "Zvezda-PrK", "state": "closed"},
+            {"time": "2d", "hatch": "PrK-Progress", "state": "closed"},
+        ],
+    )
+    result = leak_rate(run.to_telemetry(), run.habitat, "PrK")
+    payload = result.to_dict()
+    assert [len(s["compartment"]) for s in payload["segments"]] == [24, 1]
+    assert payload["compartment"] == ["PrK"]
+    assert payload["leak_rate_kg_per_day"] == payload["segments"][-1]["leak_rate_kg_per_day"]
+    truth = true_mean_rate(run, result.last.start, result.last.end)
+    lo, hi = payload["ci95_kg_per_day"]
+    assert lo <= truth <= hi
+
+
+def test_json_contract_of_formats_md(prk_band) -> None:
+    payload = leak_rate(prk_band.to_telemetry(), prk_band.habitat, "PrK").to_dict(("sccm",))
+    for key in (
+        "module",
+        "compartment",
+        "start",
+        "end",
+        "leak_rate_kg_per_day",
+        "leak_rate_lb_per_day",
+        "ci95_kg_per_day",
+        "segments",
+        "assumptions",
+        "skipped_rows",
+        "method",
+        "flow_exponent",
+        "leak_rate_kg_per_day_at_760mmHg",
+        "effective_area_mm2",
+        "gas_added_kg",
+    ):
+        assert key in payload
+    assert payload["start"].endswith("Z") and payload["method"] == "gas_mass"
+    assert payload["leak_rate_lb_per_day"] == pytest.approx(
+        payload["leak_rate_kg_per_day"] / 0.45359237
+    )
+    assert "choked_cd_0.61" in payload["effective_area_mm2"]
+    assert payload["gas_added_kg"] > 0.5
+    assert payload["leak_rate_other_units"]["sccm"] > 0
+
+
+def test_bad_requests_say_so() -> None:
+    run = prk_run(0)
+    telemetry = run.to_telemetry()
+    with pytest.raises(InputError, match="no module"):
+        leak_rate(telemetry, run.habitat, "Skylab")
+    start = telemetry.span()[0]
+    with pytest.raises(AnalysisError, match="could not estimate"):
+        leak_rate(telemetry, run.habitat, "PrK", start, start + np.timedelta64(2, "h"))

@@ -1,0 +1,30 @@
+"""The leak rate on the real 2019 ISS day: honest about how little one day can tell."""
+
+from __future__ import annotations
+
+import pytest
+
+from hullwatch.analysis.leakrate import leak_rate
+from hullwatch.habitat import load_habitat
+from hullwatch.telemetry import load_telemetry
+
+#: Measured ISS background loss from the ppN2 trend, 2004 and 2011 (iss-facts.md) [kg/day].
+PUBLISHED_BACKGROUND_KG_PER_DAY = (0.064, 0.227)
+
+
+@pytest.mark.realdata
+def test_one_lab_sensor_cannot_pin_the_station_leak(real_data) -> None:
+    habitat = load_habitat()
+    telemetry = load_telemetry(
+        real_data / "iss-mimic" / "2019-10-12_lab_day", habitat, isslive_year=2019
+    )
+    payload = leak_rate(telemetry, habitat, "Destiny").to_dict()
+    lo, hi = payload["ci95_kg_per_day"]
+    # The published background lies inside the interval: the estimate does not contradict it.
+    for background in PUBLISHED_BACKGROUND_KG_PER_DAY:
+        assert lo <= background <= hi
+    # One Lab temperature sensor for 990 m^3: the interval must be wide, not a made-up
+    # precision.  1 K of unseen drift in a day is 0.34 % of 1.1 t, about 3.7 kg/day.
+    assert hi - lo > 2.0
+    assert any("temperature channel" in note for note in payload["assumptions"])
+    assert len(payload["compartment"]) == 24
