@@ -8,6 +8,8 @@ Examples
 ('PrK', 'Progress')
 """
 
+from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
+from hullwatch.analysis.seal import verify_seal
 from hullwatch.demo import DemoResult, run_demo
 from hullwatch.errors import AnalysisError, HullwatchError, InputError
 from hullwatch.habitat import Habitat, HatchTimeline, load_habitat, write_habitat
@@ -28,12 +30,14 @@ __all__ = [
     "HullwatchError",
     "InputError",
     "LeakModel",
+    "LeakRateResult",
     "Scenario",
     "SimulationResult",
     "Telemetry",
     "effective_areas_m2",
     "gas_mass_kg",
     "leak_model",
+    "leak_rate",
     "load_habitat",
     "load_scenario",
     "quality_report",
@@ -41,6 +45,7 @@ __all__ = [
     "read_telemetry",
     "run_demo",
     "simulate",
+    "verify_seal",
     "write_habitat",
     "write_simulation",
 ]
