@@ -96,3 +96,31 @@ def test_bad_requests_say_so() -> None:
     start = telemetry.span()[0]
     with pytest.raises(AnalysisError, match="could not estimate"):
         leak_rate(telemetry, run.habitat, "PrK", start, start + np.timedelta64(2, "h"))
+
+
+def test_no_pressure_channel_is_said_plainly() -> None:
+    from hullwatch.habitat import Habitat
+
+    run = prk_run(0)
+    blind = Habitat(
+        run.habitat.name,
+        run.habitat.modules,
+        run.habitat.hatches,
+        tuple(c for c in run.habitat.channels if c.quantity != "pressure"),
+    )
+    with pytest.raises(AnalysisError, match="no pressure channel"):
+        leak_rate(run.to_telemetry(), blind, "PrK")
+
+
+def test_a_window_inside_represses_gives_no_made_up_number() -> None:
+    """Represses back to back leave no decay to fit: the result says so, with no rate."""
+    run = prk_run(
+        5,
+        simulation={"duration": "10h", "seed": 5, "start": "2026-05-01T00:00:00Z"},
+        repress=[
+            {"module": "PrK", "start": f"{h}h", "duration": "20min", "rate_kg_per_h": 1.0}
+            for h in range(0, 10)
+        ],
+    )
+    with pytest.raises(AnalysisError, match="could not estimate"):
+        leak_rate(run.to_telemetry(), run.habitat, "PrK")

@@ -41,52 +41,85 @@ class Step:
     raw_change_kg: float
 
 
+def _flagged(mass_kg: FloatArray, lag: int, threshold_sigmas: float) -> BoolArray:
+    """Points inside a ``lag``-step change far outside the robust spread of such changes."""
+    n = mass_kg.size
+    flags = np.zeros(n, dtype=bool)
+    if n <= lag + 10:
+        return flags
+    change = mass_kg[lag:] - mass_kg[:-lag]
+    finite = np.isfinite(change)
+    if finite.sum() < 10:
+        return flags
+    centre = np.median(change[finite])
+    sigma = MAD_TO_SIGMA * np.median(np.abs(change[finite] - centre))
+    if sigma == 0.0:
+        # Quantized, mostly flat data: scale by the typical non-zero change.
+        nonzero = np.abs(change[finite & (change != centre)] - centre)
+        sigma = float(np.median(nonzero)) if nonzero.size else 0.0
+        if sigma == 0.0:
+            return flags
+    jump = np.flatnonzero(finite & (np.abs(change - centre) > threshold_sigmas * sigma))
+    for offset in range(lag):  # the change spans the differences first .. first + lag - 1
+        flags[jump + offset] = True
+    return flags
+
+
 def find_steps(
     mass_kg: FloatArray,
     *,
     threshold_sigmas: float = 8.0,
     merge_gap: int = 3,
     min_step_kg: float = 0.0,
+    lags: tuple[int, ...] = (1, 5, 15),
 ) -> list[Step]:
     """Find gas steps in an evenly spaced gas-mass series.
+
+    A fast repress shows in one grid step; a slow one (minutes to an hour) only in the
+    change over several steps, so changes over each of ``lags`` grid steps are tested
+    against their own robust spread.
 
     Parameters
     ----------
     mass_kg : ndarray
         Gas mass on a regular grid; NaN where unknown. [kg]
     threshold_sigmas : float
-        A difference larger than this many robust noise widths is a step.
+        A change larger than this many robust noise widths is a step.
     merge_gap : int
         Step points closer than this many grid points are one step.
     min_step_kg : float
         Smallest step reported: a quantized sensor's single steps are not gas
         moved, so callers pass a few quanta here. [kg]
+    lags : tuple of int
+        Spans, in grid steps, of the changes tested.
 
     Returns
     -------
     list of Step
-        In time order.
+        In time order; ``first``/``last`` index the differences ``mass[k+1] - mass[k]``.
     """
     diff = np.diff(mass_kg)
-    finite = np.isfinite(diff)
-    if finite.sum() < 10:
+    if np.isfinite(diff).sum() < 10:
         return []
-    centre = np.median(diff[finite])
-    sigma = MAD_TO_SIGMA * np.median(np.abs(diff[finite] - centre))
-    if sigma == 0.0:
-        # Quantized, mostly flat data: scale by the smallest non-zero change.
-        nonzero = np.abs(diff[finite & (diff != 0)])
-        sigma = float(nonzero.min()) if nonzero.size else 0.0
-        if sigma == 0.0:
-            return []
-    jump = finite & (np.abs(diff - centre) > threshold_sigmas * sigma)
-    points = np.flatnonzero(jump)
+    flags = np.zeros(diff.size, dtype=bool)
+    for lag in lags:
+        flags |= _flagged(mass_kg, lag, threshold_sigmas)[: diff.size]
+    points = np.flatnonzero(flags)
     steps: list[Step] = []
     if points.size == 0:
         return steps
+    # A lagged change flags its whole span; trim each run to where the mass moves.
+    finite = np.isfinite(diff)
+    centre = np.median(diff[finite])
+    moving = np.abs(np.nan_to_num(diff - centre)) > 3.0 * max(
+        MAD_TO_SIGMA * np.median(np.abs(diff[finite] - centre)), 1e-300
+    )
     breaks = np.flatnonzero(np.diff(points) > merge_gap)
     for run in np.split(points, breaks + 1):
-        first, last = int(run[0]), int(run[-1])
+        inside = run[moving[run]]
+        if inside.size == 0:
+            continue
+        first, last = int(inside[0]), int(inside[-1])
         change = float(np.nansum(diff[first : last + 1]))
         if abs(change) >= min_step_kg:
             steps.append(Step(first, last, "repress" if change > 0 else "depress", change))
