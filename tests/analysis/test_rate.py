@@ -119,7 +119,7 @@ def test_a_window_inside_represses_gives_no_made_up_number() -> None:
         simulation={"duration": "10h", "seed": 5, "start": "2026-05-01T00:00:00Z"},
         repress=[
             {"module": "PrK", "start": f"{h}h", "duration": "20min", "rate_kg_per_h": 1.0}
-            for h in range(0, 10)
+            for h in range(10)
         ],
     )
     with pytest.raises(AnalysisError, match="could not estimate"):
