@@ -170,7 +170,7 @@ def simulate(
     tr_cum = np.zeros(len(trs))
     co2_index = SPECIES.index("CO2")
 
-    reports: list[tuple[int, FloatArray, FloatArray]] = []
+    reports: list[tuple[npt.NDArray[np.int32], FloatArray, FloatArray]] = []
     steps_per_chunk = max(1, round(chunk_s / dt))
     for first in range(0, n_total, steps_per_chunk):
         n = min(steps_per_chunk, n_total - first)
@@ -236,12 +236,15 @@ def simulate(
             time_s, pressure, species, sensed, gas, leak_cum_out, tr_cum_out, tr_on_out
         )
         visible = loss_of_signal_mask(time_s, gaps)
+        chunk_reports = []
         for code, (ch, sensor) in enumerate(channels):
             true_si = _true_value(
                 ch, hab, pressure, species, sensed, gas, hatch_open, tr_on_out, setup
             )
             idx, values = sensor.read(true_si, visible)
-            reports.append((code, time_s[idx], from_si(values, ch.unit)))
+            chunk_reports.append((code, time_s[idx], from_si(values, ch.unit)))
+        # Sorting each chunk by (time, channel) sorts the whole run: chunks follow in time.
+        reports.append(_sorted_chunk(chunk_reports))
         if progress is not None:
             progress(min(1.0, (first + n) / n_total))
 
@@ -283,20 +286,32 @@ def _true_value(ch, hab, pressure, species, sensed, gas, hatch_open, tr_on, setu
     return tr_on[:, pumps].any(axis=1).astype(float) if pumps else np.zeros(pressure.shape[0])
 
 
-def _long_frame(
-    reports: list[tuple[int, FloatArray, FloatArray]], channel_ids: list[str], start: np.datetime64
-) -> pd.DataFrame:
+def _sorted_chunk(
+    reports: list[tuple[int, FloatArray, FloatArray]],
+) -> tuple[npt.NDArray[np.int32], FloatArray, FloatArray]:
+    """One chunk's reports as (channel codes, times [s], values), ordered by time then channel."""
     codes = np.concatenate(
         [np.full(t.size, c, dtype=np.int32) for c, t, _ in reports] + [np.zeros(0, dtype=np.int32)]
     )
     times = np.concatenate([t for _, t, _ in reports] + [np.zeros(0)])
     values = np.concatenate([v for _, _, v in reports] + [np.zeros(0)])
     order = np.lexsort((codes, times))
-    stamp = start + np.round(times[order] * 1e9).astype("timedelta64[ns]")
+    return codes[order], times[order], values[order]
+
+
+def _long_frame(
+    reports: list[tuple[npt.NDArray[np.int32], FloatArray, FloatArray]],
+    channel_ids: list[str],
+    start: np.datetime64,
+) -> pd.DataFrame:
+    codes = np.concatenate([c for c, _, _ in reports] + [np.zeros(0, dtype=np.int32)])
+    times = np.concatenate([t for _, t, _ in reports] + [np.zeros(0)])
+    values = np.concatenate([v for _, _, v in reports] + [np.zeros(0)])
+    stamp = start + np.round(times * 1e9).astype("timedelta64[ns]")
     return pd.DataFrame(
         {
             "time": pd.DatetimeIndex(stamp, tz="UTC"),
-            "channel": pd.Categorical.from_codes(codes[order], categories=pd.Index(channel_ids)),
-            "value": values[order],
+            "channel": pd.Categorical.from_codes(codes, categories=pd.Index(channel_ids)),
+            "value": values,
         }
     )

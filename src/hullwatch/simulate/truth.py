@@ -130,7 +130,9 @@ class TruthRecorder:
         return pd.DataFrame(
             {
                 "time": pd.DatetimeIndex(np.repeat(stamps, len(names)), tz="UTC"),
-                "module": pd.Categorical(np.tile(np.array(names), n), categories=list(names)),
+                "module": pd.Categorical.from_codes(
+                    np.tile(np.arange(len(names), dtype=np.int32), n), categories=pd.Index(names)
+                ),
                 **columns,
             }
         )
