@@ -55,18 +55,18 @@ def demo_command(
         )
     console.print(table)
     rates = Table(title="PrK leak rate by hatch configuration: hullwatch rate vs truth")
-    for column in ("from", "to", "compartment", "estimate [kg/day]", "95% interval", "truth"):
+    for column in ("from (UTC)", "to", "compartment", "kg/day", "95% interval", "truth"):
         rates.add_column(column)
     for row in demo.rate_versus_truth():
         estimate = row["estimate_kg_per_day"]
         ci = row["ci95_kg_per_day"]
         rates.add_row(
-            iso_z(row["start"])[:16],
-            iso_z(row["end"])[:16],
+            iso_z(row["start"])[5:16].replace("T", " "),
+            iso_z(row["end"])[5:16].replace("T", " "),
             row["compartment"][0]
             + (f" +{len(row['compartment']) - 1}" if len(row["compartment"]) > 1 else ""),
             "-" if estimate is None else f"{estimate:.3f}",
-            "-" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]",
+            "-" if ci is None else f"{ci[0]:.3f} to {ci[1]:.3f}",
             f"{row['truth_kg_per_day']:.3f}",
         )
     console.print(rates)
