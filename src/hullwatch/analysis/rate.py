@@ -260,23 +260,22 @@ class _SegmentFitter:
         return self._gls().fit(self.y, design), mean_factor
 
 
-def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float], FloatArray]:
+def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float]]:
     """Maximum-likelihood exponent and its likelihood-ratio 95 % interval."""
-    base, _ = fitter.fit(1.0)
-    ssr = np.array([fitter.fit(n)[0].ssr_whitened for n in EXPONENT_GRID])
+    fits = [fitter.fit(n)[0] for n in EXPONENT_GRID]
+    ssr = np.array([f.ssr_whitened for f in fits])
     best = int(np.argmin(ssr))
     lo, hi = max(best - 1, 0), min(best + 1, EXPONENT_GRID.size - 1)
     fine = np.linspace(EXPONENT_GRID[lo], EXPONENT_GRID[hi], 21)
     fine_ssr = np.array([fitter.fit(n)[0].ssr_whitened for n in fine])
     n_hat = float(fine[int(np.argmin(fine_ssr))])
     ssr_min = float(fine_ssr.min())
-    dof = base.dof
+    dof = fits[0].dof  # the same design size at every exponent
     # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= chi2.
     limit = ssr_min * np.exp(stats.chi2.ppf(0.95, 1) / dof)
     grid = np.concatenate((EXPONENT_GRID, fine))
-    all_ssr = np.concatenate((ssr, fine_ssr))
-    inside = grid[all_ssr <= limit]
-    return n_hat, (float(inside.min()), float(inside.max())), all_ssr
+    inside = grid[np.concatenate((ssr, fine_ssr)) <= limit]
+    return n_hat, (float(inside.min()), float(inside.max()))
 
 
 def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
@@ -295,7 +294,7 @@ def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
             reason=f"only {usable_h:.1f} h of usable data outside steps and settling "
             "(at least 6 h needed)",
         )
-    n_hat, n_ci, _ = _profile_exponent(fitter)
+    n_hat, n_ci = _profile_exponent(fitter)
     pressure = segment.pressure_pa[fitter.keep]
     span = float(np.nanmax(pressure) / np.nanmin(pressure) - 1.0)
     identified = (

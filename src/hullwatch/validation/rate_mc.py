@@ -16,8 +16,10 @@ import numpy as np
 import numpy.typing as npt
 
 from hullwatch.analysis.rate import DEFAULT_SETTINGS, RateSettings, SegmentRate, estimate_segments
+from hullwatch.habitat import Habitat
 from hullwatch.physics.gas import CABIN_AIR
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
+from hullwatch.telemetry import Telemetry
 from hullwatch.units import ZERO_CELSIUS_K
 
 _PRK_CLOSED = [
@@ -103,14 +105,12 @@ def true_mean_rate(result: SimulationResult, start: np.datetime64, end: np.datet
     return total / ((end - start) / np.timedelta64(1, "D"))
 
 
-def _naive(segment: SegmentRate, result: SimulationResult, module: str) -> tuple[float, float]:
+def _naive(segment: SegmentRate, telemetry: Telemetry, habitat: Habitat) -> tuple[float, float]:
     """Endpoint slope and OLS slope of pressure alone, at the setpoint temperature."""
-    habitat = result.habitat
     pressure_id = next(
         c.id for m in segment.compartment for c in habitat.channels_for(m, "pressure")
     )
-    telemetry = result.to_telemetry().window(segment.start, segment.end)
-    times, pressure = telemetry.channel(pressure_id)
+    times, pressure = telemetry.window(segment.start, segment.end).channel(pressure_id)
     days = (times - times[0]) / np.timedelta64(1, "D")
     to_mass = segment.volume_m3 / (CABIN_AIR.gas_constant_j_per_kg_k * (22.0 + ZERO_CELSIUS_K))
     endpoint = -(pressure[-1] - pressure[0]) / days[-1] * to_mass
@@ -135,7 +135,7 @@ def run_one(scenario: str, seed: int, settings: RateSettings = DEFAULT_SETTINGS)
     )[-1]
     if last.leak_rate_kg_per_day is None or oracle.leak_rate_kg_per_day is None:
         raise RuntimeError(f"{scenario} seed {seed}: no estimate ({last.reason})")
-    endpoint, ols = _naive(last, result, module)
+    endpoint, ols = _naive(last, telemetry, result.habitat)
     return RunOutcome(
         scenario,
         seed,
