@@ -464,3 +464,20 @@ def test_power_law_decay_is_continuous_through_n_equal_one(exponent: float) -> N
     assert np.all(np.abs(np.log(pressure / exact_n1)) <= bound)
     back = [power_law_time_to_pressure_s(p0, p, rate, exponent) for p in pressure[1:]]
     np.testing.assert_allclose(back, t[1:], rtol=1e-9)
+
+
+def test_temperature_exponent_of_a_hole_and_a_crack() -> None:
+    """Choked flow goes as T^-1/2; viscous flow as 1/(mu T), mu from Sutherland's law."""
+    from hullwatch.physics.gas import AIR
+    from hullwatch.physics.leakflow import temperature_exponent
+
+    assert temperature_exponent(1.0, 295.0) == 0.5
+    assert temperature_exponent(0.5, 295.0) == 0.5
+    # d ln(1/(mu T)) / d ln T, numerically from the gas's own viscosity.
+    t, h = 295.0, 1e-3
+    slope = (
+        np.log(AIR.viscosity_pa_s(t * (1 + h)) * t * (1 + h))
+        - np.log(AIR.viscosity_pa_s(t * (1 - h)) * t * (1 - h))
+    ) / (2 * h)
+    assert abs(temperature_exponent(2.0, t) - slope) < 1e-5
+    assert abs(temperature_exponent(1.5, t) - (0.5 + slope) / 2) < 1e-5

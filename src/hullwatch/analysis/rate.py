@@ -9,19 +9,25 @@ fitted by
            + \\sum_k \\left(s_k \\sin k\\omega t + c_k \\cos k\\omega t\\right) + e(t)
 
 with one intercept ``a_j`` per decay piece (pieces are cut at repress and depress
-steps, less a settling time), the leak law ``m-dot = C (P/P_ref)^n``, orbital
-harmonics for the part of the temperature cycle the sensors miss, and AR(1)
-errors ``e`` (:mod:`hullwatch.analysis.regression`).  ``C`` is then the leak
-rate at the reference pressure, and the window's mean leak rate is
-``C * mean((P/P_ref)^n)``.  The flow exponent ``n`` is profiled: its 95 %
-interval is where the likelihood ratio stays below the chi-square(1) quantile.
-``n`` near 1 means a choked hole, near 2 a viscous crack.
+steps, less a settling time), the leak law ``m-dot = C (P/P_ref)^n (T_mean/T)^k(n)``
+(the leak's own temperature dependence), orbital harmonics for the part of the
+temperature cycle the sensors miss, and errors ``e`` that are a slow and a fast
+Ornstein-Uhlenbeck process plus white noise, fitted by REML
+(:mod:`hullwatch.analysis.regression`).  ``C`` is then the leak rate at the
+reference pressure, and the window's mean leak rate is ``C * mean((P/P_ref)^n ...)``.
+The flow exponent ``n`` is profiled: its 95 % interval is where the likelihood
+ratio stays below the chi-square(1) quantile.  ``n`` near 1 means a choked hole,
+near 2 a viscous crack.  When ``n`` is estimated, the mean rate's variance carries
+its uncertainty (a Gauss-Newton column in ``n``).  The interval's Student-t degrees
+of freedom come from Satterthwaite's approximation over the uncertainty of the
+slow noise's correlation time, which a few days of data pin down only loosely.
 
 Gas added by a repress is the jump between the intercepts either side of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,17 +36,20 @@ from scipy import stats
 
 from hullwatch.analysis.gasmass import GasMassSegment, TemperatureOverride, gas_mass_segments
 from hullwatch.analysis.regression import (
+    PHI_MAX,
     GlsSolver,
     NoiseModel,
     RegressionFit,
     estimate_noise,
     estimate_noise_reml,
     fit_ar1,
+    fit_noise_reml,
 )
 from hullwatch.analysis.steps import Step, find_steps, step_mask
 from hullwatch.errors import AnalysisError
 from hullwatch.habitat import Habitat
 from hullwatch.physics.gas import CABIN_AIR, Gas
+from hullwatch.physics.leakflow import temperature_exponent
 from hullwatch.telemetry import Telemetry
 from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, SECONDS_PER_MINUTE
 
@@ -55,9 +64,7 @@ class RateSettings:
     """Tuning of the leak-rate estimator (defaults suit ISS telemetry)."""
 
     grid_s: float = 60.0
-    bin_s: float = 300.0
-    #: Super-bin for estimating the residual noise by REML. [s]
-    noise_bin_s: float = 1800.0
+    bin_s: float = 1800.0
     settle_s: float = 1800.0
     orbital_period_s: float = 92.0 * SECONDS_PER_MINUTE
     harmonics: int = 2
@@ -161,9 +168,16 @@ def _quantum_mass_kg(segment: GasMassSegment) -> float:
 class _SegmentFitter:
     """Fits one segment for any exponent, on fixed bins and pieces."""
 
-    def __init__(self, segment: GasMassSegment, settings: RateSettings) -> None:
+    def __init__(
+        self, segment: GasMassSegment, settings: RateSettings, gas: Gas = CABIN_AIR
+    ) -> None:
         self.segment = segment
         self.settings = settings
+        self.gas = gas
+        self.mean_temperature_k = float(np.nanmean(segment.temperature_k))
+        self._log_theta = np.nan_to_num(
+            np.log(self.mean_temperature_k / segment.temperature_k), nan=0.0
+        )
         per_bin = max(1, round(settings.bin_s / settings.grid_s))
         mass = segment.mass_kg
         self.steps = find_steps(
@@ -195,19 +209,58 @@ class _SegmentFitter:
         self._bin_index = bin_index
         self._n_bins = n_bins
         self._solver: GlsSolver | None = None
+        self._n0 = 1.0
 
     def bin_times(self) -> npt.NDArray[np.datetime64]:
         """UTC time of each bin's centre of mass."""
         offset = np.round(self.t * SECONDS_PER_DAY * 1e9).astype("timedelta64[ns]")
         return self.segment.time[0] + offset
 
-    def design_at(self, exponent: float) -> tuple[FloatArray, float]:
-        ratio = np.nan_to_num(self.pressure_ratio, nan=1.0) ** exponent
-        integral = _cumulative_integral(self.elapsed_d, ratio)
-        x_leak = _bin(integral[self.keep], self._bin_index, self._n_bins)
+    def design_at(
+        self, exponent: float, exponent_column: bool = False
+    ) -> tuple[FloatArray, FloatArray]:
+        """Design at one exponent, and the segment's mean leak law.
+
+        Returns
+        -------
+        design : ndarray
+            Intercepts, the leak column, harmonics, and with ``exponent_column`` the
+            derivative of the leak column in ``n`` (last).
+        mean_factor : ndarray, shape (2,)
+            ``mean((P/P_ref)^n)`` over the segment and its derivative in ``n``.
+        """
+        ratio = np.nan_to_num(self.pressure_ratio, nan=1.0)
+        # The leak's own temperature dependence, m-dot ~ P^n T^-k, relative to the
+        # segment's mean temperature (so C is the rate at that temperature).
+        k = temperature_exponent(exponent, self.mean_temperature_k, self.gas)
+        dk_dn = (
+            temperature_exponent(2.0, self.mean_temperature_k, self.gas) - 0.5
+            if 1.0 < exponent < 2.0
+            else 0.0
+        )
+        log_ratio = np.log(ratio)
+        law = np.exp(exponent * log_ratio + k * self._log_theta)
+        x_leak = self._binned_integral(law)
         # The leak runs through represses too: average its law over the whole segment.
-        mean_factor = float(np.mean(ratio[np.isfinite(self.segment.mass_kg)]))
-        return _design(self.t, x_leak, self.piece, self.settings), mean_factor
+        valid = np.isfinite(self.segment.mass_kg)
+        law_dn = law * (log_ratio + dk_dn * self._log_theta)
+        mean_factor = np.array([np.mean(law[valid]), np.mean(law_dn[valid])])
+        design = _design(self.t, x_leak, self.piece, self.settings)
+        if exponent_column:
+            # Gauss-Newton: d/dn of -C * integral(law); its coefficient is C * dn.
+            design = np.column_stack([design, -self._binned_integral(law_dn)])
+        return design, mean_factor
+
+    def _binned_integral(self, integrand: FloatArray) -> FloatArray:
+        integral = _cumulative_integral(self.elapsed_d, integrand)
+        return _bin(integral[self.keep], self._bin_index, self._n_bins)
+
+    @property
+    def estimates_exponent(self) -> bool:
+        """Whether the pressure spans enough to try to estimate the flow exponent."""
+        pressure = self.segment.pressure_pa[self.keep]
+        span = float(np.nanmax(pressure) / np.nanmin(pressure) - 1.0)
+        return span >= self.settings.min_pressure_span
 
     def _gls(self) -> GlsSolver:
         """The noise model, estimated once from the residuals of the best exponent, then fixed.
@@ -223,40 +276,51 @@ class _SegmentFitter:
                 return float(np.sum((self.y - design @ coef) ** 2))
 
             n0 = float(EXPONENT_GRID[int(np.argmin([ssr(n) for n in EXPONENT_GRID]))])
-            design, _ = self.design_at(n0)
+            # The noise is fitted with n free (linearized), so that the slow noise
+            # the exponent can absorb is not mistaken for a shorter correlation.
+            self._n0 = n0
+            design, _ = self.design_at(n0, exponent_column=self.estimates_exponent)
             first = fit_ar1(self.y, design, self.piece)
             residual = self.y - design @ first.coefficients
             time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
             start = estimate_noise(residual, time_bins)
-            # REML on coarser super-bins: the slow noise that sets the interval is kept,
-            # and the likelihood costs (bin_s / noise_bin_s)^3 as much.
-            group = max(1, round(self.settings.noise_bin_s / self.settings.bin_s))
-            keys = (
-                np.floor(time_bins / group).astype(np.int64) * (self.piece.max() + 1) + self.piece
-            )
-            _, index = np.unique(keys, return_inverse=True)
-            count = np.bincount(index)
-            mean = lambda v: np.bincount(index, weights=v) / count  # noqa: E731
-            coarse_design = np.column_stack([mean(c) for c in design.T])
-            coarse = estimate_noise_reml(
-                mean(self.y),
-                coarse_design,
-                mean(time_bins) / group,
-                NoiseModel(start.ou_variance, start.white_variance * group, start.phi**group),
-            )
-            noise = NoiseModel(
-                coarse.ou_variance, coarse.white_variance * group, coarse.phi ** (1.0 / group)
-            )
+            noise = estimate_noise_reml(self.y, design, time_bins, start)
             self._solver = GlsSolver(noise, time_bins)
         return self._solver
+
+    def rate_dof(self, variance_of: Callable[[GlsSolver], float], step: float = 0.25) -> float:
+        """Satterthwaite degrees of freedom of a variance that leans on the noise's timescale.
+
+        A few days hold only a few dozen correlation times of the slow noise, so its
+        timescale, and with it every trend variance, is itself uncertain.  The
+        restricted likelihood's curvature in ``log tau`` (the other noise parameters
+        profiled) gives that uncertainty; ``nu = 2 V^2 / Var(V)`` by the delta method.
+        """
+        mode = self._gls().noise
+        design, _ = self.design_at(self._n0, exponent_column=self.estimates_exponent)
+        time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
+        log_tau = np.log(-1.0 / np.log(mode.phi))
+        values, variances = [], []
+        for shift in (-step, 0.0, step):
+            phi = min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX)
+            model, value = fit_noise_reml(self.y, design, time_bins, mode, fixed_phi=phi)
+            values.append(value)
+            variances.append(variance_of(GlsSolver(model, time_bins)))
+        curvature = (values[0] + values[2] - 2.0 * values[1]) / step**2
+        slope = (variances[2] - variances[0]) / (2.0 * step)
+        if curvature <= 0.0:
+            return 1.0
+        return float(max(1.0, 2.0 * variances[1] ** 2 * curvature / max(slope**2, 1e-300)))
 
     def noise_model(self) -> NoiseModel:
         """The residual noise model the fits use."""
         return self._gls().noise
 
-    def fit(self, exponent: float) -> tuple[RegressionFit, float]:
-        """Fit at one exponent; returns the fit and the segment's mean ``(P/P_ref)^n``."""
-        design, mean_factor = self.design_at(exponent)
+    def fit(
+        self, exponent: float, exponent_column: bool = False
+    ) -> tuple[RegressionFit, FloatArray]:
+        """Fit at one exponent; returns the fit and the mean leak law (see :meth:`design_at`)."""
+        design, mean_factor = self.design_at(exponent, exponent_column)
         return self._gls().fit(self.y, design), mean_factor
 
 
@@ -273,14 +337,39 @@ def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float
     dof = fits[0].dof  # the same design size at every exponent
     # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= chi2.
     limit = ssr_min * np.exp(stats.chi2.ppf(0.95, 1) / dof)
-    grid = np.concatenate((EXPONENT_GRID, fine))
-    inside = grid[np.concatenate((ssr, fine_ssr)) <= limit]
-    return n_hat, (float(inside.min()), float(inside.max()))
+    grid, unique = np.unique(np.concatenate((EXPONENT_GRID, fine)), return_index=True)
+    profile = np.concatenate((ssr, fine_ssr))[unique]
+    inside = np.flatnonzero(profile <= limit)
+    first, last = int(inside.min()), int(inside.max())
+
+    def crossing(i_in: int, i_out: int) -> float:
+        """Where the profile crosses the limit between two grid points (linear)."""
+        if i_out < 0 or i_out >= grid.size:
+            return float(grid[i_in])
+        share = (limit - profile[i_in]) / (profile[i_out] - profile[i_in])
+        return float(grid[i_in] + share * (grid[i_out] - grid[i_in]))
+
+    return n_hat, (crossing(first, first - 1), crossing(last, last + 1))
 
 
-def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
+def _mean_rate(fit: RegressionFit, mean_factor: FloatArray, leak_index: int) -> tuple[float, float]:
+    """The window's mean leak rate and its variance, with the exponent free.
+
+    The fit's last coefficient ``b = C dn`` is the Gauss-Newton step in the exponent, so
+    the rate ``C mean(r^(n+dn)) ~ C mean(r^n) + b mean(r^n ln r)`` is linear in (C, b)
+    and its variance carries the exponent's uncertainty and its correlation with C.
+    """
+    index = [leak_index, fit.coefficients.size - 1]
+    value = float(mean_factor @ fit.coefficients[index])
+    variance = float(mean_factor @ fit.covariance[np.ix_(index, index)] @ mean_factor)
+    return value, variance
+
+
+def fit_segment(
+    segment: GasMassSegment, settings: RateSettings, gas: Gas = CABIN_AIR
+) -> SegmentRate:
     """Fit the leak over one segment; a segment that cannot be fitted says why."""
-    fitter = _SegmentFitter(segment, settings)
+    fitter = _SegmentFitter(segment, settings, gas)
     steps = [_gas_step(segment, s) for s in fitter.steps]
     assumptions = list(segment.assumptions)
     usable_h = fitter.n_points * settings.grid_s / 3600.0
@@ -295,10 +384,8 @@ def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
             "(at least 6 h needed)",
         )
     n_hat, n_ci = _profile_exponent(fitter)
-    pressure = segment.pressure_pa[fitter.keep]
-    span = float(np.nanmax(pressure) / np.nanmin(pressure) - 1.0)
     identified = (
-        span >= settings.min_pressure_span
+        fitter.estimates_exponent
         and n_ci[1] - n_ci[0] <= settings.max_exponent_ci_width
         and EXPONENT_GRID[0] < n_ci[0]
         and n_ci[1] < EXPONENT_GRID[-1]
@@ -310,15 +397,29 @@ def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
     trend = design[:, : leak_index + 1] @ fit.coefficients[: leak_index + 1]
     c_ref = float(fit.coefficients[leak_index])
     c_lo, c_hi = fit.interval(leak_index)
-    # Extrapolating to the reference pressure leans on n: widen that interval over
-    # the exponent's own interval (the window's mean rate barely depends on n).
+    rate = c_ref * float(mean_factor[0])
+    dof = fitter.rate_dof(
+        lambda solver: solver.fit(fitter.y, design).standard_error(leak_index) ** 2
+    )
+    t95 = float(stats.t.ppf(0.975, min(dof, fit.dof)))
+    rate_half = t95 * fit.standard_error(leak_index) * float(mean_factor[0])
     ref_lo, ref_hi = c_lo, c_hi
     if identified:
+        # The exponent is estimated: its uncertainty moves the window's mean rate too
+        # (linearized, jointly with C), and the rate at the reference pressure, an
+        # extrapolation, is widened over the exponent's own interval.
+        joint, _ = fitter.fit(exponent, exponent_column=True)
+        rate, variance = _mean_rate(joint, mean_factor, leak_index)
+        design_n, _ = fitter.design_at(exponent, exponent_column=True)
+        dof = fitter.rate_dof(
+            lambda solver: _mean_rate(solver.fit(fitter.y, design_n), mean_factor, leak_index)[1]
+        )
+        rate_half = float(stats.t.ppf(0.975, min(dof, fit.dof))) * np.sqrt(variance)
         for bound in n_ci:
             bound_fit, _ = fitter.fit(bound)
             lo_b, hi_b = bound_fit.interval(leak_index)
             ref_lo, ref_hi = min(ref_lo, lo_b), max(ref_hi, hi_b)
-    if not identified:
+    else:
         assumptions.append(
             "the pressure range is too narrow to tell a hole from a crack; the rate at the "
             "reference pressure assumes a choked hole (n = 1)"
@@ -329,8 +430,8 @@ def fit_segment(segment: GasMassSegment, settings: RateSettings) -> SegmentRate:
         _with_intercept_jumps(steps, fit, fitter),
         assumptions,
         exponent_used=exponent,
-        leak_rate_kg_per_day=c_ref * mean_factor,
-        ci95_kg_per_day=(c_lo * mean_factor, c_hi * mean_factor),
+        leak_rate_kg_per_day=rate,
+        ci95_kg_per_day=(rate - rate_half, rate + rate_half),
         flow_exponent=n_hat if identified else None,
         flow_exponent_ci95=n_ci if identified else None,
         leak_rate_at_reference_kg_per_day=c_ref,
@@ -437,7 +538,7 @@ def estimate_segments(
         gas=gas,
         temperature_override=temperature_override,
     )
-    results = [fit_segment(segment, settings) for segment in segments]
+    results = [fit_segment(segment, settings, gas) for segment in segments]
     if all(r.leak_rate_kg_per_day is None for r in results):
         raise AnalysisError(
             "could not estimate a leak rate: " + "; ".join(str(r.reason) for r in results)

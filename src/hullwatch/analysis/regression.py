@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from hullwatch.analysis.kalman import whiten
 from hullwatch.errors import AnalysisError
 
 FloatArray = npt.NDArray[np.float64]
@@ -131,22 +132,35 @@ def fit_ar1(
 
 @dataclass(frozen=True)
 class NoiseModel:
-    """Residual covariance: an Ornstein-Uhlenbeck part plus white noise.
+    """Residual covariance: a slow and a fast Ornstein-Uhlenbeck part plus white noise.
 
-    ``cov(e_i, e_j) = ou_variance * phi**|t_i - t_j| + white_variance * [i == j]``,
-    with times in bins.  This is the sampled form of a slow unseen temperature (OU)
-    plus sensor quantization (white): an ARMA(1,1) on an even grid, and exact across
-    gaps, because the correlation follows the time between points.
+    ``cov(e_i, e_j) = ou_variance * phi**|t_i - t_j|
+    + fast_variance * fast_phi**|t_i - t_j| + white_variance * [i == j]``, with times in
+    bins.  The slow part is the drift of the gas temperature no sensor sees; the fast
+    part is what is left of the orbital cycle and of held report-on-change readings;
+    the white part is sensor quantization.  The correlation follows the time between
+    points, so gaps are exact.
     """
 
     ou_variance: float
     white_variance: float
     phi: float
+    fast_variance: float = 0.0
+    fast_phi: float = 0.0
+
+    def components(self) -> tuple[FloatArray, FloatArray]:
+        """Correlation per bin and variance of each OU part with a variance > 0."""
+        phis = np.array([self.phi, self.fast_phi])
+        variances = np.array([self.ou_variance, self.fast_variance])
+        keep = variances > 0
+        return phis[keep], variances[keep]
 
     def covariance(self, time_bins: FloatArray) -> FloatArray:
         """Covariance matrix at the given times (in bins)."""
         lag = np.abs(time_bins[:, None] - time_bins[None, :])
-        cov = self.ou_variance * self.phi**lag
+        cov = np.zeros_like(lag)
+        for phi, variance in zip(*self.components(), strict=True):
+            cov += variance * phi**lag
         cov[np.diag_indices_from(cov)] += self.white_variance
         return np.asarray(cov, dtype=np.float64)
 
@@ -182,7 +196,10 @@ def estimate_noise(residual: FloatArray, time_bins: FloatArray, max_lag: int = 7
 
 
 class GlsSolver:
-    """Generalized least squares under a fixed :class:`NoiseModel` (factorized once).
+    """Generalized least squares under a fixed :class:`NoiseModel`.
+
+    Whitening is exact and O(n) per column, by the Kalman filter of
+    :mod:`hullwatch.analysis.kalman`.
 
     Parameters
     ----------
@@ -194,15 +211,15 @@ class GlsSolver:
 
     def __init__(self, noise: NoiseModel, time_bins: FloatArray) -> None:
         self.noise = noise
-        self.cholesky = np.linalg.cholesky(noise.covariance(time_bins))
+        self.time_bins = np.asarray(time_bins, dtype=np.float64)
 
     def _whiten(self, values: FloatArray) -> FloatArray:
-        from scipy.linalg import solve_triangular
-
-        return np.asarray(solve_triangular(self.cholesky, values, lower=True), dtype=np.float64)
+        phis, variances = self.noise.components()
+        out, _ = whiten(values, self.time_bins, phis, variances, self.noise.white_variance)
+        return out
 
     def fit(self, response: FloatArray, design: FloatArray) -> RegressionFit:
-        """Coefficients and covariance; the noise scale is re-estimated from the fit."""
+        """Coefficients and covariance under the noise model as estimated."""
         n, p = design.shape
         if n < p + 3:
             raise AnalysisError(f"{n} usable points cannot fit {p} coefficients")
@@ -214,27 +231,119 @@ class GlsSolver:
         residual = y - x @ coefficients
         ssr = float(residual @ residual)
         dof = n - p
-        scale = max(ssr / dof, 1.0)  # never narrower than the noise model says
-        covariance = scale * np.linalg.inv(x.T @ x)
+        covariance = np.linalg.inv(x.T @ x)
         return RegressionFit(
             np.asarray(coefficients, dtype=np.float64),
             np.asarray(covariance, dtype=np.float64),
             dof,
             self.noise.phi,
-            float(np.sqrt(scale)),
+            float(np.sqrt(ssr / dof)),
             ssr,
         )
 
 
+def _reml_terms(
+    response: FloatArray, design: FloatArray, time_bins: FloatArray, unit: NoiseModel
+) -> tuple[float, float, float]:
+    """log det S, log det X'S^-1X and the GLS residual sum of squares under ``unit``."""
+    phis, variances = unit.components()
+    whitened, log_det = whiten(
+        np.column_stack([response, design]), time_bins, phis, variances, unit.white_variance
+    )
+    y, x = whitened[:, 0], whitened[:, 1:]
+    beta = np.linalg.lstsq(x, y, rcond=None)[0]
+    ssr = float(np.sum((y - x @ beta) ** 2))
+    _, logdet_xx = np.linalg.slogdet(x.T @ x)
+    return log_det, float(logdet_xx), ssr
+
+
+def _negative_reml(
+    response: FloatArray, design: FloatArray, time_bins: FloatArray, unit: NoiseModel
+) -> float:
+    """Minus the restricted log-likelihood (up to a constant), the scale profiled out."""
+    n, p = design.shape
+    log_det, logdet_xx, ssr = _reml_terms(response, design, time_bins, unit)
+    return 0.5 * (log_det + logdet_xx + (n - p) * np.log(ssr / (n - p)))
+
+
+#: Bounds of the slow correlation per bin: at most 1000 bins (beyond that the noise
+#: acts as an offset the intercepts absorb).  White noise is at least 1e-6 of the slow part.
+PHI_MAX, WHITE_MIN = 0.999, 1e-6
+
+
+def fit_noise_reml(
+    response: FloatArray,
+    design: FloatArray,
+    time_bins: FloatArray,
+    start: NoiseModel,
+    *,
+    fast_component: bool = True,
+    fixed_phi: float | None = None,
+) -> tuple[NoiseModel, float]:
+    """REML fit of the noise model, and its minus log restricted likelihood.
+
+    With ``fixed_phi`` the slow correlation is held there and the rest is fitted
+    (a profile, as :func:`noise_posterior` needs).
+    """
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    n, p = design.shape
+
+    def unpack(theta: FloatArray) -> NoiseModel:
+        if fixed_phi is None:
+            phi, theta = PHI_MAX * float(expit(theta[0])), theta[1:]
+        else:
+            phi = fixed_phi
+        white = WHITE_MIN + float(np.exp(theta[0]))
+        if not fast_component:
+            return NoiseModel(1.0, white, phi)
+        # The fast part is faster than the slow one by construction (identifiability).
+        return NoiseModel(1.0, white, phi, float(np.exp(theta[1])), phi * float(expit(theta[2])))
+
+    phi0 = float(np.clip(start.phi, 0.5, 0.99 * PHI_MAX))
+    white0 = max(start.white_variance / max(start.ou_variance, 1e-30), 1e-4)
+    theta0 = [] if fixed_phi is not None else [np.log(phi0 / (PHI_MAX - phi0))]
+    theta0.append(np.log(white0))
+    if fast_component:
+        fast = start.fast_variance / start.ou_variance if start.fast_variance > 0 else 0.5
+        ratio = start.fast_phi / start.phi if start.fast_variance > 0 else 0.5
+        ratio = float(np.clip(ratio, 0.01, 0.99))
+        theta0 += [np.log(fast), np.log(ratio / (1.0 - ratio))]
+    best = minimize(
+        lambda theta: _negative_reml(response, design, time_bins, unpack(theta)),
+        np.array(theta0),
+        method="Nelder-Mead",
+        options={"xatol": 0.01, "fatol": 0.005, "maxiter": 400 * len(theta0)},
+    )
+    unit = unpack(best.x)
+    _, _, ssr = _reml_terms(response, design, time_bins, unit)
+    scale = ssr / (n - p)
+    model = NoiseModel(
+        unit.ou_variance * scale,
+        unit.white_variance * scale,
+        unit.phi,
+        unit.fast_variance * scale,
+        unit.fast_phi,
+    )
+    return model, float(best.fun)
+
+
 def estimate_noise_reml(
-    response: FloatArray, design: FloatArray, time_bins: FloatArray, start: NoiseModel
+    response: FloatArray,
+    design: FloatArray,
+    time_bins: FloatArray,
+    start: NoiseModel,
+    *,
+    fast_component: bool = True,
 ) -> NoiseModel:
-    """Fit OU-plus-white noise by restricted maximum likelihood (REML).
+    """Fit slow-plus-fast-OU-plus-white noise by restricted maximum likelihood (REML).
 
     Autocovariances of regression residuals underestimate slow noise, because the
     fitted trend and intercepts soak up its low frequencies; that makes intervals too
-    narrow.  REML accounts for the regressors and is unbiased for the variance
-    parameters, so intervals built on it keep their stated coverage.
+    narrow.  REML accounts for the regressors.  The fast part keeps short-term
+    structure from being read as a short correlation time of the slow part.  The
+    likelihood is evaluated exactly, in O(n), by the Kalman filter.
 
     Parameters
     ----------
@@ -244,56 +353,12 @@ def estimate_noise_reml(
         Observation times in bins.
     start : NoiseModel
         Starting point (e.g. from :func:`estimate_noise`).
+    fast_component : bool
+        Fit the fast OU part (else only slow OU plus white).
 
     References
     ----------
     .. [1] H. D. Patterson and R. Thompson, "Recovery of inter-block information when
        block sizes are unequal", Biometrika 58, 545-554, 1971.
     """
-    from scipy.linalg import cho_factor, solve_triangular
-    from scipy.optimize import minimize
-
-    n, p = design.shape
-    lag = np.abs(time_bins[:, None] - time_bins[None, :])
-    # Bounds keep the covariance well conditioned: a correlation time of at most
-    # 1000 bins (beyond that the noise acts as an offset the intercepts absorb) and
-    # white noise of at least 1e-6 of the slow part.
-    phi_max, white_min = 0.999, 1e-6
-
-    def unpack(theta: FloatArray) -> tuple[float, float]:
-        return phi_max / (1.0 + np.exp(-theta[0])), white_min + np.exp(theta[1])
-
-    def negative_reml(theta: FloatArray) -> float:
-        phi, white = unpack(theta)
-        cov = phi**lag
-        cov[np.diag_indices_from(cov)] += white
-        try:
-            factor, _ = cho_factor(cov, lower=True)
-        except np.linalg.LinAlgError:
-            return np.inf
-        chol = np.tril(factor)
-        x = solve_triangular(chol, design, lower=True)
-        y = solve_triangular(chol, response, lower=True)
-        beta = np.linalg.lstsq(x, y, rcond=None)[0]
-        ssr = float(np.sum((y - x @ beta) ** 2))
-        _, logdet_xx = np.linalg.slogdet(x.T @ x)
-        log_det = 2.0 * float(np.sum(np.log(np.diag(chol))))
-        return 0.5 * (log_det + logdet_xx + (n - p) * np.log(ssr / (n - p)))
-
-    phi0 = float(np.clip(start.phi, 0.5, 0.99 * phi_max))
-    white0 = max(start.white_variance / max(start.ou_variance, 1e-30), 1e-4)
-    theta0 = np.array([np.log(phi0 / (phi_max - phi0)), np.log(white0)])
-    best = minimize(
-        negative_reml,
-        theta0,
-        method="Nelder-Mead",
-        options={"xatol": 0.02, "fatol": 0.01, "maxiter": 80},
-    )
-    phi, white = unpack(best.x)
-    unit = NoiseModel(1.0, white, phi)
-    chol = np.linalg.cholesky(unit.covariance(time_bins))
-    x = solve_triangular(chol, design, lower=True)
-    y = solve_triangular(chol, response, lower=True)
-    beta = np.linalg.lstsq(x, y, rcond=None)[0]
-    scale = float(np.sum((y - x @ beta) ** 2)) / (n - p)
-    return NoiseModel(scale, white * scale, phi)
+    return fit_noise_reml(response, design, time_bins, start, fast_component=fast_component)[0]

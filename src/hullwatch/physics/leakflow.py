@@ -481,3 +481,38 @@ def effective_areas_m2(
         )
         areas[key] = float(resized.area_m2)  # type: ignore[arg-type]
     return areas
+
+
+def temperature_exponent(flow_exponent: float, temperature_k: float, gas: Gas = AIR) -> float:
+    """Exponent ``k`` of the leak's temperature dependence, ``m-dot ~ P^n T^-k``.
+
+    A choked hole (``n = 1``), subsonic orifice or effusion passes ``m-dot ~ T^-1/2``;
+    a viscous crack (``n = 2``) passes ``P^2 / (mu R T)``, so ``k = 1 + d ln mu / d ln T``
+    (Sutherland's law).  Between the two, ``k`` is interpolated linearly in ``n``, a
+    transitional-flow approximation.  Unmodelled, this dependence turns the drift of
+    the cabin temperature into a slow wander of the leak rate.
+
+    Parameters
+    ----------
+    flow_exponent : float
+        ``n`` of ``m-dot = C P^n``. [-]
+    temperature_k : float
+        Gas temperature at which the viscosity slope is taken. [K]
+    gas : Gas
+        The gas.
+
+    Returns
+    -------
+    float
+        ``k`` [-].
+
+    Examples
+    --------
+    >>> temperature_exponent(1.0, 295.0)
+    0.5
+    >>> round(temperature_exponent(2.0, 295.0), 3)  # 1.5 - T/(T + S) + 1
+    1.772
+    """
+    viscous = 2.5 - temperature_k / (temperature_k + gas.sutherland_s_k)
+    share = float(np.clip(flow_exponent - 1.0, 0.0, 1.0))
+    return 0.5 + share * (viscous - 0.5)

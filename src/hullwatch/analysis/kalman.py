@@ -1,0 +1,107 @@
+"""Exact whitening under Ornstein-Uhlenbeck-plus-white noise, by a scalar Kalman filter.
+
+The residual gas-mass noise is modelled as ``e(t) = sum_j x_j(t) + w(t)``: each
+``x_j`` an Ornstein-Uhlenbeck process with correlation ``phi_j`` per bin, ``w``
+white.  Its covariance matrix ``S`` at irregular times
+is dense, but the filter's innovations, each divided by its standard deviation,
+are exactly ``L^-1 z`` for ``S = L L^T``.  That costs O(n) per column where a
+Cholesky factor costs O(n^3), so the noise can be fitted by REML on the full
+5-minute series and gaps (cut-out represses) are handled exactly.
+
+References
+----------
+.. [1] J. Durbin and S. J. Koopman, *Time Series Analysis by State Space Methods*,
+   2nd ed., Oxford University Press, 2012, sections 4.3 and 7.2.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@numba.njit(cache=True)
+def _whiten(
+    columns: FloatArray,
+    time_bins: FloatArray,
+    phis: FloatArray,
+    variances: FloatArray,
+    white_variance: float,
+) -> tuple[FloatArray, float]:
+    n, k = columns.shape
+    m = phis.size
+    out = np.empty_like(columns)
+    state = np.zeros((m, k))
+    cov = np.diag(variances.copy())  # each OU part starts in equilibrium
+    log_det = 0.0
+    for i in range(n):
+        if i > 0:
+            decay = phis ** (time_bins[i] - time_bins[i - 1])
+            for a in range(m):
+                state[a] *= decay[a]
+                for b in range(m):
+                    cov[a, b] *= decay[a] * decay[b]
+                cov[a, a] += variances[a] * (1.0 - decay[a] * decay[a])
+        gain_numerator = cov.sum(axis=1)  # cov @ H' with H = (1, ..., 1)
+        total = gain_numerator.sum() + white_variance
+        innovation = columns[i] - state.sum(axis=0)
+        out[i] = innovation / np.sqrt(total)
+        gain = gain_numerator / total
+        for a in range(m):
+            state[a] += gain[a] * innovation
+        for a in range(m):
+            for b in range(m):
+                cov[a, b] -= gain[a] * gain[b] * total
+        log_det += np.log(total)
+    return out, log_det
+
+
+def whiten(
+    columns: FloatArray,
+    time_bins: FloatArray,
+    phis: FloatArray | float,
+    variances: FloatArray | float,
+    white_variance: float,
+) -> tuple[FloatArray, float]:
+    """Whiten ``columns`` under a sum of independent OU processes plus white noise.
+
+    Parameters
+    ----------
+    columns : ndarray, shape (n,) or (n, k)
+        Series to whiten (the response and the regressors alike).
+    time_bins : ndarray, shape (n,)
+        Increasing observation times, in bins.
+    phis : float or ndarray, shape (m,)
+        Correlation of each OU part over one bin, in [0, 1).
+    variances : float or ndarray, shape (m,)
+        Variance of each OU part.
+    white_variance : float
+        Variance of the white part; the total variance must be > 0.
+
+    Returns
+    -------
+    whitened : ndarray
+        ``L^-1 columns`` with ``L L^T`` the noise covariance, same shape as ``columns``.
+    log_det : float
+        ``log det`` of that covariance.
+
+    Examples
+    --------
+    >>> t = np.arange(4.0)
+    >>> z, log_det = whiten(np.ones(4), t, 0.0, 1.0, 1.0)
+    >>> bool(np.allclose(z, 1 / np.sqrt(2))), bool(np.isclose(log_det, 4 * np.log(2)))
+    (True, True)
+    """
+    array = np.asarray(columns, dtype=np.float64)
+    matrix = array.reshape(array.shape[0], -1)
+    out, log_det = _whiten(
+        np.ascontiguousarray(matrix),
+        np.ascontiguousarray(time_bins, dtype=np.float64),
+        np.atleast_1d(np.asarray(phis, dtype=np.float64)),
+        np.atleast_1d(np.asarray(variances, dtype=np.float64)),
+        float(white_variance),
+    )
+    return out.reshape(array.shape), float(log_det)

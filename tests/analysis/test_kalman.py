@@ -1,0 +1,26 @@
+"""Kalman whitening against the dense covariance it stands for."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hullwatch.analysis.kalman import whiten
+from hullwatch.analysis.regression import NoiseModel
+
+
+def test_whitening_equals_the_inverse_cholesky_factor_across_gaps() -> None:
+    rng = np.random.default_rng(1)
+    times = np.sort(rng.choice(400, 200, replace=False)).astype(float)  # irregular, with gaps
+    noise = NoiseModel(2.0, 0.3, 0.99, fast_variance=0.5, fast_phi=0.7)
+    columns = rng.standard_normal((times.size, 3))
+    whitened, log_det = whiten(columns, times, *noise.components(), noise.white_variance)
+    cholesky = np.linalg.cholesky(noise.covariance(times))
+    np.testing.assert_allclose(whitened, np.linalg.solve(cholesky, columns), atol=1e-10)
+    assert abs(log_det - np.linalg.slogdet(noise.covariance(times))[1]) < 1e-9
+
+
+def test_white_noise_alone_scales_by_its_standard_deviation() -> None:
+    noise = NoiseModel(0.0, 4.0, 0.0)
+    whitened, log_det = whiten(np.full(5, 2.0), np.arange(5.0), *noise.components(), 4.0)
+    np.testing.assert_allclose(whitened, 1.0)
+    assert abs(log_det - 5 * np.log(4.0)) < 1e-12
