@@ -12,6 +12,7 @@ from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
 from hullwatch.analysis.seal import verify_seal
 from hullwatch.demo import DemoResult, run_demo
 from hullwatch.errors import AnalysisError, HullwatchError, InputError
+from hullwatch.events import EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import Habitat, HatchTimeline, load_habitat, write_habitat
 from hullwatch.physics import AIR, LEAK_MODELS, Gas, LeakModel, gas_mass_kg, leak_model
 from hullwatch.physics.leakflow import effective_areas_m2
@@ -24,6 +25,7 @@ __all__ = [
     "LEAK_MODELS",
     "AnalysisError",
     "DemoResult",
+    "EventsResult",
     "Gas",
     "Habitat",
     "HatchTimeline",
@@ -34,6 +36,7 @@ __all__ = [
     "Scenario",
     "SimulationResult",
     "Telemetry",
+    "detect_events",
     "effective_areas_m2",
     "gas_mass_kg",
     "leak_model",
@@ -42,6 +45,7 @@ __all__ = [
     "load_scenario",
     "quality_report",
     "read_isslive",
+    "read_ops_log",
     "read_telemetry",
     "run_demo",
     "simulate",

@@ -2,6 +2,7 @@
 
 from hullwatch.cli import (  # noqa: F401
     cmd_demo,
+    cmd_events,
     cmd_rate,
     cmd_seal,
     cmd_simulate,
