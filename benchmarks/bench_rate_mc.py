@@ -37,17 +37,21 @@ def main() -> None:
     args = parser.parse_args()
     names = args.scenarios.split(",")
     outcomes: dict[str, list[RunOutcome]] = {name: [] for name in names}
-    failures = 0
+    failures: list[tuple[str, int, str]] = []
     start = time.perf_counter()
     with ProcessPoolExecutor(args.jobs) as pool, Progress(console=console) as progress:
         task = progress.add_task("Monte Carlo runs", total=args.runs * len(names))
-        futures = [pool.submit(run_one, name, seed) for name in names for seed in range(args.runs)]
+        futures = {
+            pool.submit(run_one, name, seed): (name, seed)
+            for name in names
+            for seed in range(args.runs)
+        }
         for future in as_completed(futures):
             try:
                 outcome = future.result()
                 outcomes[outcome.scenario].append(outcome)
-            except RuntimeError:
-                failures += 1
+            except Exception as error:  # counted and named, never silently dropped
+                failures.append((*futures[future], f"{type(error).__name__}: {error}"))
             progress.advance(task)
     elapsed = time.perf_counter() - start
     table = Table(title=f"leak rate, {args.runs} runs per scenario (kg/day)")
@@ -84,10 +88,17 @@ def main() -> None:
     console.print(
         f"{sum(len(v) for v in outcomes.values())} runs in {elapsed:.0f} s "
         f"({elapsed / max(1, args.runs * len(names)):.2f} s per run incl. oracle); "
-        f"{failures} runs without an estimate"
+        f"{len(failures)} runs without an estimate"
     )
+    for name, seed, message in failures:
+        console.print(f"  {name} seed {seed}: {message}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps([vars(s) for s in summaries], indent=1))
+    report = {
+        "summaries": [vars(s) for s in summaries],
+        "runs": [vars(o) for runs in outcomes.values() for o in runs],
+        "failures": failures,
+    }
+    args.out.write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

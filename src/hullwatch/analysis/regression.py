@@ -262,8 +262,12 @@ def _negative_reml(
 ) -> float:
     """Minus the restricted log-likelihood (up to a constant), the scale profiled out."""
     n, p = design.shape
-    log_det, logdet_xx, ssr = _reml_terms(response, design, time_bins, unit)
-    return 0.5 * (log_det + logdet_xx + (n - p) * np.log(ssr / (n - p)))
+    try:
+        log_det, logdet_xx, ssr = _reml_terms(response, design, time_bins, unit)
+    except np.linalg.LinAlgError:
+        return np.inf
+    value = 0.5 * (log_det + logdet_xx + (n - p) * np.log(ssr / (n - p)))
+    return float(value) if np.isfinite(value) else np.inf
 
 
 #: Bounds of the slow correlation per bin: at most 1000 bins (beyond that the noise
@@ -291,6 +295,8 @@ def fit_noise_reml(
     n, p = design.shape
 
     def unpack(theta: FloatArray) -> NoiseModel:
+        # Variance ratios beyond e^+-30 are numerically zero or infinite: stop there.
+        theta = np.clip(theta, -30.0, 30.0)
         if fixed_phi is None:
             phi, theta = PHI_MAX * float(expit(theta[0])), theta[1:]
         else:
