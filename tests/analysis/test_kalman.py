@@ -11,12 +11,22 @@ from hullwatch.analysis.regression import NoiseModel
 def test_whitening_equals_the_inverse_cholesky_factor_across_gaps() -> None:
     rng = np.random.default_rng(1)
     times = np.sort(rng.choice(400, 200, replace=False)).astype(float)  # irregular, with gaps
-    noise = NoiseModel(2.0, 0.3, 0.99, fast_variance=0.5, fast_phi=0.7)
+    noise = NoiseModel(2.0, 0.3, 0.99, walk_variance=0.05)
     columns = rng.standard_normal((times.size, 3))
-    whitened, log_det = whiten(columns, times, *noise.components(), noise.white_variance)
+    whitened, log_det = noise.whiten(columns, times)
     cholesky = np.linalg.cholesky(noise.covariance(times))
     np.testing.assert_allclose(whitened, np.linalg.solve(cholesky, columns), atol=1e-10)
     assert abs(log_det - np.linalg.slogdet(noise.covariance(times))[1]) < 1e-9
+
+
+def test_two_ou_parts_are_whitened_exactly() -> None:
+    times = np.arange(50.0)
+    phis, variances = np.array([0.95, 0.5]), np.array([1.0, 0.4])
+    lag = np.abs(times[:, None] - times[None, :])
+    cov = variances[0] * phis[0] ** lag + variances[1] * phis[1] ** lag + 0.1 * np.eye(50)
+    column = np.sin(times)
+    whitened, _ = whiten(column, times, phis, variances, 0.1)
+    np.testing.assert_allclose(whitened, np.linalg.solve(np.linalg.cholesky(cov), column))
 
 
 def test_white_noise_alone_scales_by_its_standard_deviation() -> None:

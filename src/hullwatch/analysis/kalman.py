@@ -1,7 +1,8 @@
 """Exact whitening under Ornstein-Uhlenbeck-plus-white noise, by a scalar Kalman filter.
 
-The residual gas-mass noise is modelled as ``e(t) = sum_j x_j(t) + w(t)``: each
-``x_j`` an Ornstein-Uhlenbeck process with correlation ``phi_j`` per bin, ``w``
+The residual gas-mass noise is modelled as ``e(t) = sum_j x_j(t) + W(t) + w(t)``:
+each ``x_j`` an Ornstein-Uhlenbeck process with correlation ``phi_j`` per bin, ``W``
+a random walk (the leak flow itself wandering with the unseen temperature), ``w``
 white.  Its covariance matrix ``S`` at irregular times
 is dense, but the filter's innovations, each divided by its standard deviation,
 are exactly ``L^-1 z`` for ``S = L L^T``.  That costs O(n) per column where a
@@ -30,30 +31,39 @@ def _whiten(
     phis: FloatArray,
     variances: FloatArray,
     white_variance: float,
+    walk_variance: float,
 ) -> tuple[FloatArray, float]:
     n, k = columns.shape
     m = phis.size
+    size = m + 1 if walk_variance > 0 else m  # the walk is the last state
     out = np.empty_like(columns)
-    state = np.zeros((m, k))
-    cov = np.diag(variances.copy())  # each OU part starts in equilibrium
+    state = np.zeros((size, k))
+    cov = np.zeros((size, size))
+    for a in range(m):
+        cov[a, a] = variances[a]  # each OU part starts in equilibrium; the walk at 0
     log_det = 0.0
     for i in range(n):
         if i > 0:
-            decay = phis ** (time_bins[i] - time_bins[i - 1])
-            for a in range(m):
+            dt = time_bins[i] - time_bins[i - 1]
+            decay = np.ones(size)
+            decay[:m] = phis**dt
+            for a in range(size):
                 state[a] *= decay[a]
-                for b in range(m):
+                for b in range(size):
                     cov[a, b] *= decay[a] * decay[b]
+            for a in range(m):
                 cov[a, a] += variances[a] * (1.0 - decay[a] * decay[a])
+            if size > m:
+                cov[m, m] += walk_variance * dt
         gain_numerator = cov.sum(axis=1)  # cov @ H' with H = (1, ..., 1)
         total = gain_numerator.sum() + white_variance
         innovation = columns[i] - state.sum(axis=0)
         out[i] = innovation / np.sqrt(total)
         gain = gain_numerator / total
-        for a in range(m):
+        for a in range(size):
             state[a] += gain[a] * innovation
-        for a in range(m):
-            for b in range(m):
+        for a in range(size):
+            for b in range(size):
                 cov[a, b] -= gain[a] * gain[b] * total
         log_det += np.log(total)
     return out, log_det
@@ -65,8 +75,9 @@ def whiten(
     phis: FloatArray | float,
     variances: FloatArray | float,
     white_variance: float,
+    walk_variance: float = 0.0,
 ) -> tuple[FloatArray, float]:
-    """Whiten ``columns`` under a sum of independent OU processes plus white noise.
+    """Whiten ``columns`` under OU processes, a random walk and white noise.
 
     Parameters
     ----------
@@ -80,6 +91,9 @@ def whiten(
         Variance of each OU part.
     white_variance : float
         Variance of the white part; the total variance must be > 0.
+    walk_variance : float
+        Variance per bin of a random walk that starts at 0 at the first time (its
+        level there is the regression's intercept).
 
     Returns
     -------
@@ -103,5 +117,6 @@ def whiten(
         np.atleast_1d(np.asarray(phis, dtype=np.float64)),
         np.atleast_1d(np.asarray(variances, dtype=np.float64)),
         float(white_variance),
+        float(walk_variance),
     )
     return out.reshape(array.shape), float(log_det)

@@ -11,8 +11,8 @@ fitted by
 with one intercept ``a_j`` per decay piece (pieces are cut at repress and depress
 steps, less a settling time), the leak law ``m-dot = C (P/P_ref)^n (T_mean/T)^k(n)``
 (the leak's own temperature dependence), orbital harmonics for the part of the
-temperature cycle the sensors miss, and errors ``e`` that are a slow and a fast
-Ornstein-Uhlenbeck process plus white noise, fitted by REML
+temperature cycle the sensors miss, and errors ``e`` that are an Ornstein-Uhlenbeck
+process, a random walk and white noise, fitted by REML
 (:mod:`hullwatch.analysis.regression`).  ``C`` is then the leak rate at the
 reference pressure, and the window's mean leak rate is ``C * mean((P/P_ref)^n ...)``.
 The flow exponent ``n`` is profiled: its 95 % interval is where the likelihood

@@ -132,35 +132,39 @@ def fit_ar1(
 
 @dataclass(frozen=True)
 class NoiseModel:
-    """Residual covariance: a slow and a fast Ornstein-Uhlenbeck part plus white noise.
+    """Residual covariance: an Ornstein-Uhlenbeck part, a random walk and white noise.
 
     ``cov(e_i, e_j) = ou_variance * phi**|t_i - t_j|
-    + fast_variance * fast_phi**|t_i - t_j| + white_variance * [i == j]``, with times in
-    bins.  The slow part is the drift of the gas temperature no sensor sees; the fast
-    part is what is left of the orbital cycle and of held report-on-change readings;
-    the white part is sensor quantization.  The correlation follows the time between
+    + walk_variance * (min(t_i, t_j) - t_0) + white_variance * [i == j]``, with times
+    in bins and ``t_0`` the first.  The OU part is the gas temperature no sensor sees,
+    as it moves the gas-mass reading; the walk is the same temperature moving the leak
+    flow itself (a crack's flow goes as ``T^-1.8``), which the gas mass integrates; the
+    white part is sensor quantization.  The correlation follows the time between
     points, so gaps are exact.
     """
 
     ou_variance: float
     white_variance: float
     phi: float
-    fast_variance: float = 0.0
-    fast_phi: float = 0.0
+    walk_variance: float = 0.0
 
     def components(self) -> tuple[FloatArray, FloatArray]:
-        """Correlation per bin and variance of each OU part with a variance > 0."""
-        phis = np.array([self.phi, self.fast_phi])
-        variances = np.array([self.ou_variance, self.fast_variance])
-        keep = variances > 0
-        return phis[keep], variances[keep]
+        """Correlation per bin and variance of the OU part (empty if it has none)."""
+        if self.ou_variance > 0:
+            return np.array([self.phi]), np.array([self.ou_variance])
+        return np.zeros(0), np.zeros(0)
+
+    def whiten(self, values: FloatArray, time_bins: FloatArray) -> tuple[FloatArray, float]:
+        """``L^-1 values`` and ``log det`` of the covariance, in O(n) (Kalman filter)."""
+        phis, variances = self.components()
+        return whiten(values, time_bins, phis, variances, self.white_variance, self.walk_variance)
 
     def covariance(self, time_bins: FloatArray) -> FloatArray:
         """Covariance matrix at the given times (in bins)."""
         lag = np.abs(time_bins[:, None] - time_bins[None, :])
-        cov = np.zeros_like(lag)
-        for phi, variance in zip(*self.components(), strict=True):
-            cov += variance * phi**lag
+        cov = self.ou_variance * self.phi**lag
+        since = time_bins - time_bins[0]
+        cov += self.walk_variance * np.minimum(since[:, None], since[None, :])
         cov[np.diag_indices_from(cov)] += self.white_variance
         return np.asarray(cov, dtype=np.float64)
 
@@ -214,9 +218,7 @@ class GlsSolver:
         self.time_bins = np.asarray(time_bins, dtype=np.float64)
 
     def _whiten(self, values: FloatArray) -> FloatArray:
-        phis, variances = self.noise.components()
-        out, _ = whiten(values, self.time_bins, phis, variances, self.noise.white_variance)
-        return out
+        return self.noise.whiten(values, self.time_bins)[0]
 
     def fit(self, response: FloatArray, design: FloatArray) -> RegressionFit:
         """Coefficients and covariance under the noise model as estimated."""
@@ -246,10 +248,7 @@ def _reml_terms(
     response: FloatArray, design: FloatArray, time_bins: FloatArray, unit: NoiseModel
 ) -> tuple[float, float, float]:
     """log det S, log det X'S^-1X and the GLS residual sum of squares under ``unit``."""
-    phis, variances = unit.components()
-    whitened, log_det = whiten(
-        np.column_stack([response, design]), time_bins, phis, variances, unit.white_variance
-    )
+    whitened, log_det = unit.whiten(np.column_stack([response, design]), time_bins)
     y, x = whitened[:, 0], whitened[:, 1:]
     beta = np.linalg.lstsq(x, y, rcond=None)[0]
     ssr = float(np.sum((y - x @ beta) ** 2))
@@ -281,7 +280,7 @@ def fit_noise_reml(
     time_bins: FloatArray,
     start: NoiseModel,
     *,
-    fast_component: bool = True,
+    walk: bool = True,
     fixed_phi: float | None = None,
 ) -> tuple[NoiseModel, float]:
     """REML fit of the noise model, and its minus log restricted likelihood.
@@ -302,20 +301,15 @@ def fit_noise_reml(
         else:
             phi = fixed_phi
         white = WHITE_MIN + float(np.exp(theta[0]))
-        if not fast_component:
-            return NoiseModel(1.0, white, phi)
-        # The fast part is faster than the slow one by construction (identifiability).
-        return NoiseModel(1.0, white, phi, float(np.exp(theta[1])), phi * float(expit(theta[2])))
+        return NoiseModel(1.0, white, phi, float(np.exp(theta[1])) if walk else 0.0)
 
     phi0 = float(np.clip(start.phi, 0.5, 0.99 * PHI_MAX))
     white0 = max(start.white_variance / max(start.ou_variance, 1e-30), 1e-4)
     theta0 = [] if fixed_phi is not None else [np.log(phi0 / (PHI_MAX - phi0))]
     theta0.append(np.log(white0))
-    if fast_component:
-        fast = start.fast_variance / start.ou_variance if start.fast_variance > 0 else 0.5
-        ratio = start.fast_phi / start.phi if start.fast_variance > 0 else 0.5
-        ratio = float(np.clip(ratio, 0.01, 0.99))
-        theta0 += [np.log(fast), np.log(ratio / (1.0 - ratio))]
+    if walk:
+        walk0 = start.walk_variance / start.ou_variance if start.walk_variance > 0 else 1e-3
+        theta0.append(np.log(walk0))
     best = minimize(
         lambda theta: _negative_reml(response, design, time_bins, unpack(theta)),
         np.array(theta0),
@@ -326,11 +320,7 @@ def fit_noise_reml(
     _, _, ssr = _reml_terms(response, design, time_bins, unit)
     scale = ssr / (n - p)
     model = NoiseModel(
-        unit.ou_variance * scale,
-        unit.white_variance * scale,
-        unit.phi,
-        unit.fast_variance * scale,
-        unit.fast_phi,
+        unit.ou_variance * scale, unit.white_variance * scale, unit.phi, unit.walk_variance * scale
     )
     return model, float(best.fun)
 
@@ -341,14 +331,14 @@ def estimate_noise_reml(
     time_bins: FloatArray,
     start: NoiseModel,
     *,
-    fast_component: bool = True,
+    walk: bool = True,
 ) -> NoiseModel:
-    """Fit slow-plus-fast-OU-plus-white noise by restricted maximum likelihood (REML).
+    """Fit OU-plus-random-walk-plus-white noise by restricted maximum likelihood (REML).
 
     Autocovariances of regression residuals underestimate slow noise, because the
     fitted trend and intercepts soak up its low frequencies; that makes intervals too
-    narrow.  REML accounts for the regressors.  The fast part keeps short-term
-    structure from being read as a short correlation time of the slow part.  The
+    narrow.  REML accounts for the regressors.  The random walk carries a leak flow
+    that wanders with the unseen temperature, which the gas mass integrates.  The
     likelihood is evaluated exactly, in O(n), by the Kalman filter.
 
     Parameters
@@ -359,12 +349,12 @@ def estimate_noise_reml(
         Observation times in bins.
     start : NoiseModel
         Starting point (e.g. from :func:`estimate_noise`).
-    fast_component : bool
-        Fit the fast OU part (else only slow OU plus white).
+    walk : bool
+        Fit the random-walk part (else only OU plus white).
 
     References
     ----------
     .. [1] H. D. Patterson and R. Thompson, "Recovery of inter-block information when
        block sizes are unequal", Biometrika 58, 545-554, 1971.
     """
-    return fit_noise_reml(response, design, time_bins, start, fast_component=fast_component)[0]
+    return fit_noise_reml(response, design, time_bins, start, walk=walk)[0]
