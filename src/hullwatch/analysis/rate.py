@@ -51,7 +51,7 @@ from hullwatch.habitat import Habitat
 from hullwatch.physics.gas import CABIN_AIR, Gas
 from hullwatch.physics.leakflow import temperature_exponent
 from hullwatch.telemetry import Telemetry
-from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, SECONDS_PER_MINUTE
+from hullwatch.units import MMHG_PA, SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MINUTE
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -72,7 +72,8 @@ class RateSettings:
     step_threshold_sigmas: float = 8.0
     #: A step must move at least this many pressure-sensor quanta of gas.
     min_step_quanta: float = 3.0
-    min_points: int = 24
+    #: Fewest usable hours of data (outside steps and settling) in a segment. [h]
+    min_usable_h: float = 12.0
     #: Widest interval of n still reported; wider means the data cannot tell.
     max_exponent_ci_width: float = 2.0
     #: Smallest relative pressure span (max/min - 1) over which n is estimated at all.
@@ -256,6 +257,11 @@ class _SegmentFitter:
         return _bin(integral[self.keep], self._bin_index, self._n_bins)
 
     @property
+    def coefficient_count(self) -> int:
+        """Coefficients of the fit with the exponent free."""
+        return int(self.piece.max()) + 2 + 2 * self.settings.harmonics + 1
+
+    @property
     def estimates_exponent(self) -> bool:
         """Whether the pressure spans enough to try to estimate the flow exponent."""
         pressure = self.segment.pressure_pa[self.keep]
@@ -372,8 +378,8 @@ def fit_segment(
     fitter = _SegmentFitter(segment, settings, gas)
     steps = [_gas_step(segment, s) for s in fitter.steps]
     assumptions = list(segment.assumptions)
-    usable_h = fitter.n_points * settings.grid_s / 3600.0
-    if fitter.y.size < settings.min_points or usable_h < 6.0:
+    usable_h = fitter.n_points * settings.grid_s / SECONDS_PER_HOUR
+    if usable_h < settings.min_usable_h or fitter.y.size < fitter.coefficient_count + 3:
         return _segment_rate(
             segment,
             fitter,
@@ -381,7 +387,8 @@ def fit_segment(
             assumptions,
             exponent_used=1.0,
             reason=f"only {usable_h:.1f} h of usable data outside steps and settling "
-            "(at least 6 h needed)",
+            f"(at least {settings.min_usable_h:g} h needed, and more bins than the "
+            "fit's coefficients)",
         )
     n_hat, n_ci = _profile_exponent(fitter)
     identified = (
