@@ -1,0 +1,24 @@
+"""The leak-rate Monte Carlo in small: every scenario, a few seeds, scored against truth.
+
+The full 200-run version is ``python benchmarks/bench_rate_mc.py`` (``make bench``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hullwatch.validation.rate_mc import SCENARIOS, run_one, summarize
+
+SEEDS = range(1000, 1006)  # not the benchmark's seeds
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_small_monte_carlo_against_truth(scenario: str) -> None:
+    outcomes = [run_one(scenario, seed) for seed in SEEDS]
+    summary = summarize(outcomes)
+    # At a true 95 %, 3 or fewer hits in 6 has probability 0.2 %.
+    assert summary.coverage >= 4 / 6
+    # The estimator must beat what mission control computes today, by far.
+    assert summary.rmse < 0.5 * summary.pressure_ols_rmse
+    # And the oracle, which sees the true gas temperature, can only do better.
+    assert summary.oracle_rmse <= summary.rmse
