@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_read.py
 	$(BIN)/python benchmarks/bench_rate_mc.py
+	$(BIN)/python benchmarks/bench_detect.py
 	$(BIN)/python -m pytest -m slow -q
 
 clean:

@@ -11,6 +11,7 @@ Examples
 from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
 from hullwatch.analysis.seal import verify_seal
 from hullwatch.demo import DemoResult, run_demo
+from hullwatch.detect import Alarm, DetectResult, LeakDetector, detect_leaks
 from hullwatch.errors import AnalysisError, HullwatchError, InputError
 from hullwatch.events import EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import Habitat, HatchTimeline, load_habitat, write_habitat
@@ -23,20 +24,24 @@ from hullwatch.telemetry import Telemetry, quality_report, read_isslive, read_te
 __all__ = [
     "AIR",
     "LEAK_MODELS",
+    "Alarm",
     "AnalysisError",
     "DemoResult",
+    "DetectResult",
     "EventsResult",
     "Gas",
     "Habitat",
     "HatchTimeline",
     "HullwatchError",
     "InputError",
+    "LeakDetector",
     "LeakModel",
     "LeakRateResult",
     "Scenario",
     "SimulationResult",
     "Telemetry",
     "detect_events",
+    "detect_leaks",
     "effective_areas_m2",
     "gas_mass_kg",
     "leak_model",

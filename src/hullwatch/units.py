@@ -46,6 +46,8 @@ ZERO_CELSIUS_K = 273.15
 SECONDS_PER_WEEK = 604_800.0
 #: Seconds per day [s].
 SECONDS_PER_DAY = 86_400.0
+#: Seconds per Julian year of 365.25 days [s] (false-alarm rates are per year).
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
 #: Seconds per hour [s].
 SECONDS_PER_HOUR = 3_600.0
 #: Seconds per minute [s].

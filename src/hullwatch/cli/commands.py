@@ -2,9 +2,11 @@
 
 from hullwatch.cli import (  # noqa: F401
     cmd_demo,
+    cmd_detect,
     cmd_events,
     cmd_rate,
     cmd_seal,
     cmd_simulate,
     cmd_validate,
+    cmd_watch,
 )

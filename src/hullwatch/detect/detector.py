@@ -1,0 +1,491 @@
+"""The causal leak detector: hyperparameters in ``__init__``, ``fit`` on history, ``update``.
+
+For each compartment (one per hatch configuration, from the hatch channels):
+
+1. Gas-mass grid samples (:mod:`hullwatch.detect.grid`) are averaged over blocks of
+   ``block_s`` (default 30 min).
+2. At the end of each block, :func:`hullwatch.analysis.steps.find_steps` runs on the
+   trailing ``step_window_s`` of the grid.  Blocks touching a repress, or a depress
+   at least as fast as the rapid-depress rate (which that rule reports), or their
+   settling time (``settle_s``, as the leak-rate fit uses), are cut out.  A slower
+   gas-mass fall stays in: a hole that opens suddenly looks exactly like it.
+3. The loss rate between consecutive clean blocks, ``x = -(mean_k - mean_{k-1}) / block_s``,
+   is whitened by the compartment's AR noise model (:mod:`hullwatch.detect.whiten`).
+4. The innovations feed a CUSUM bank (:mod:`hullwatch.detect.statistic`); the
+   decision rule (:mod:`hullwatch.detect.rule`) fires at the threshold set from the
+   requested false-alarm rate.
+5. On an alarm the onset and the rate step are estimated from the innovations kept,
+   the CUSUM is reset, and the noise model and reference rate are re-learned over
+   ``warmup_s`` of new data, after which a further step is a ``leak_increase``.
+
+A compartment first seen without a model learns one over ``warmup_s`` of its own
+data (``fit`` supplies models beforehand).  The rapid-depress rule
+(:mod:`hullwatch.detect.rapid`) runs on every grid sample from the start.
+Every step uses samples up to the current one only.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hullwatch.analysis.steps import find_steps
+from hullwatch.detect.grid import GasSample, grid_samples
+from hullwatch.detect.model import Alarm, StreamEvent
+from hullwatch.detect.rapid import RapidDepressRule
+from hullwatch.detect.rule import ThresholdRule, cusum_threshold
+from hullwatch.detect.statistic import CusumBank, OnsetProfile
+from hullwatch.detect.whiten import ARNoise, Innovations, fit_ar_noise
+from hullwatch.errors import AnalysisError, InputError
+from hullwatch.events import DEFAULT_EVENT_SETTINGS
+from hullwatch.habitat import Compartment, Habitat
+from hullwatch.physics.gas import CABIN_AIR, Gas
+from hullwatch.telemetry import Telemetry
+from hullwatch.units import (
+    SECONDS_PER_DAY,
+    SECONDS_PER_HOUR,
+    SECONDS_PER_MINUTE,
+    kg_per_day_to_lb_per_day,
+    kg_per_s_to_kg_per_day,
+    mmhg_to_pa,
+)
+
+#: Z value of a two-sided 95 % normal interval.
+Z95 = 1.959964
+#: Z value of a one-sided 95 % bound.
+Z95_ONE_SIDED = 1.644854
+
+
+@dataclass
+class _Track:
+    """Everything the detector keeps for one compartment (bounded in size)."""
+
+    key: Compartment
+    grid: deque[tuple[int, float]]
+    marks: deque[tuple[int, int]]
+    profile: OnsetProfile
+    bank: CusumBank
+    rapid: RapidDepressRule
+    block: int | None = None
+    block_sum: float = 0.0
+    block_count: int = 0
+    prev: tuple[int, float, bool] | None = None
+    runs: list[list[float]] = field(default_factory=list)
+    n_learned: int = 0
+    noise: ARNoise | None = None
+    innovations: Innovations | None = None
+    baseline_kg_per_s: float | None = None
+    alarmed: bool = False
+    reported_until: int = -(2**62)
+    last_time: int | None = None
+
+
+class LeakDetector:
+    """Sequential leak detection on the temperature-compensated gas mass of each compartment.
+
+    Parameters
+    ----------
+    habitat : Habitat
+        Modules, hatches and channels.
+    false_alarms_per_year : float
+        Allowed leak false alarms per year per compartment. [1/year]
+    block_s : float
+        Block over which the gas mass is averaged; the statistic updates once per block. [s]
+    grid_s : float
+        Gas-mass grid. [s]
+    ar_order : int
+        Order of the AR noise model of the block rates.
+    designs : tuple of float
+        Innovation shifts the CUSUM members are tuned to. [noise standard deviations]
+    warmup_s : float
+        Clean data a compartment needs to learn (or re-learn) its noise model. [s]
+    step_window_s : float
+        Trailing grid searched for gas steps at each block end. [s]
+    settle_s : float
+        Data cut out after each gas step. [s]
+    onset_lookback_s : float
+        Innovations kept to date an onset. [s]
+    rapid_rate_mmhg_per_min : float
+        Rapid-depress rate: the Russian "emergency leak" level starts at 0.5 mmHg/min
+        (iss-facts.md). [mmHg/min]
+    rapid_min_drop_mmhg : float
+        Smallest fall that can raise a rapid depress (ten 0.101 mmHg quanta of the
+        ISS Lab gauge). [mmHg]
+    rapid_window_s : float
+        Look-back of the rapid-depress rule. [s]
+    floor_mmhg : float
+        Floor for the reserve time: 520 mmHg (iss-facts.md). [mmHg]
+    stale_s : float
+        No row for this long is a loss of signal. [s]
+    gas : Gas
+        The cabin gas.
+    """
+
+    def __init__(
+        self,
+        habitat: Habitat,
+        *,
+        false_alarms_per_year: float = 1.0,
+        block_s: float = 30.0 * SECONDS_PER_MINUTE,
+        grid_s: float = 60.0,
+        ar_order: int = 4,
+        designs: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0),
+        warmup_s: float = 2.0 * SECONDS_PER_DAY,
+        step_window_s: float = 6.0 * SECONDS_PER_HOUR,
+        settle_s: float = 30.0 * SECONDS_PER_MINUTE,
+        onset_lookback_s: float = 7.0 * SECONDS_PER_DAY,
+        rapid_rate_mmhg_per_min: float = 0.5,
+        rapid_min_drop_mmhg: float = 1.0,
+        rapid_window_s: float = 5.0 * SECONDS_PER_MINUTE,
+        floor_mmhg: float = 520.0,
+        stale_s: float = 10.0 * SECONDS_PER_MINUTE,
+        gas: Gas = CABIN_AIR,
+    ) -> None:
+        for name, value in (
+            ("block_s", block_s),
+            ("grid_s", grid_s),
+            ("warmup_s", warmup_s),
+            ("rapid_rate_mmhg_per_min", rapid_rate_mmhg_per_min),
+        ):
+            if not np.isfinite(value) or value <= 0.0:
+                raise InputError(f"{name} must be positive", field=name)
+        if block_s < 4 * grid_s:
+            raise InputError("a block must hold at least four grid samples", field="block_s")
+        self.habitat = habitat
+        self.false_alarms_per_year = false_alarms_per_year
+        self.block_s = block_s
+        self.grid_s = grid_s
+        self.ar_order = ar_order
+        self.designs = designs
+        self.warmup_s = warmup_s
+        self.step_window_s = step_window_s
+        self.settle_s = settle_s
+        self.onset_lookback_s = onset_lookback_s
+        self.rapid_rate_mmhg_per_min = rapid_rate_mmhg_per_min
+        self.rapid_min_drop_mmhg = rapid_min_drop_mmhg
+        self.rapid_window_s = rapid_window_s
+        self.floor_mmhg = floor_mmhg
+        self.stale_s = stale_s
+        self.gas = gas
+        self.rule = ThresholdRule(cusum_threshold(false_alarms_per_year, block_s, len(designs)))
+        self._block_ns = round(block_s * 1e9)
+        self._grid_ns = round(grid_s * 1e9)
+        self._tracks: dict[Compartment, _Track] = {}
+        self._events: deque[StreamEvent] = deque(maxlen=1000)
+        self._fitting = False
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def threshold(self) -> float:
+        """CUSUM threshold ``h`` of the decision rule. [-]"""
+        return self.rule.threshold
+
+    @property
+    def warmup_blocks(self) -> int:
+        """Block rates needed to learn a noise model."""
+        return max(round(self.warmup_s / self.block_s), 2 * self.ar_order + 4)
+
+    def noise_models(self) -> dict[Compartment, ARNoise]:
+        """The fitted noise model of every compartment that has one."""
+        return {k: t.noise for k, t in self._tracks.items() if t.noise is not None}
+
+    def fit(self, history: Telemetry) -> LeakDetector:
+        """Learn each compartment's noise model and reference rate from leak-free history.
+
+        Every compartment seen in ``history`` with at least :attr:`warmup_blocks` clean
+        block rates gets a model; others will learn online.  The streaming state is
+        then cleared: the data that follows need not continue the history.
+
+        Parameters
+        ----------
+        history : Telemetry
+            Telemetry with no leak beyond the background (represses, hatch operations
+            and thermal swings are fine: they are cut out or compensated).
+
+        Returns
+        -------
+        LeakDetector
+            ``self``.
+        """
+        self._fitting = True
+        try:
+            for snapshot in grid_samples(
+                history, self.habitat, grid_s=self.grid_s, stale_s=self.stale_s, gas=self.gas
+            ):
+                for sample in snapshot.samples:
+                    self.update(sample)
+        finally:
+            self._fitting = False
+        for track in self._tracks.values():
+            if track.n_learned >= self.warmup_blocks:
+                self._learn(track, 0)
+            self._clear_stream(track)
+        self._events.clear()
+        return self
+
+    def update(self, sample: GasSample) -> list[Alarm]:
+        """Take one compartment's grid sample; return the alarms it raises.
+
+        Parameters
+        ----------
+        sample : GasSample
+            Samples must come in time order for each compartment.
+
+        Returns
+        -------
+        list of Alarm
+        """
+        track = self._track(sample.compartment)
+        now = int(sample.time.astype("datetime64[ns]").astype(np.int64))
+        if track.last_time is not None and now < track.last_time:
+            raise InputError("gas samples must come in time order", field="time")
+        if track.last_time is not None and now - track.last_time > self._grid_ns:
+            track.grid.clear()  # the compartment was away: the grid restarts
+            track.rapid.reset()
+        track.last_time = now
+        alarms: list[Alarm] = []
+        if not self._fitting:
+            rapid = track.rapid.update(sample)
+            if rapid is not None:
+                alarms.append(rapid)
+        block = now // self._block_ns
+        if track.block is not None and block != track.block:
+            alarm = self._close_block(track, sample)
+            if alarm is not None:
+                alarms.append(alarm)
+            track.block_sum, track.block_count = 0.0, 0
+        track.block = block
+        track.grid.append((now, sample.mass_kg))
+        if np.isfinite(sample.mass_kg):
+            track.block_sum += sample.mass_kg
+            track.block_count += 1
+        return alarms
+
+    def take_events(self) -> list[StreamEvent]:
+        """Steps and model changes seen since the last call (oldest first)."""
+        events = list(self._events)
+        self._events.clear()
+        return events
+
+    # ----------------------------------------------------------------- internals
+
+    def _track(self, key: Compartment) -> _Track:
+        if key not in self._tracks:
+            capacity = max(1, int(self.onset_lookback_s / self.block_s))
+            self._tracks[key] = _Track(
+                key=key,
+                grid=deque(maxlen=max(16, int(self.step_window_s / self.grid_s))),
+                marks=deque(maxlen=256),
+                profile=OnsetProfile(capacity),
+                bank=CusumBank(self.designs),
+                rapid=RapidDepressRule(
+                    float(mmhg_to_pa(self.rapid_rate_mmhg_per_min)) / SECONDS_PER_MINUTE,
+                    float(mmhg_to_pa(self.rapid_min_drop_mmhg)),
+                    self.rapid_window_s,
+                    float(mmhg_to_pa(self.floor_mmhg)),
+                    self.gas,
+                    DEFAULT_EVENT_SETTINGS.join_settle_s,
+                ),
+            )
+        return self._tracks[key]
+
+    def _clear_stream(self, track: _Track) -> None:
+        track.grid.clear()
+        track.marks.clear()
+        track.block, track.block_sum, track.block_count = None, 0.0, 0
+        track.prev = None
+        track.last_time = None
+        track.rapid.reset()
+        track.bank.reset()
+        track.profile.clear()
+        if track.innovations is not None:
+            track.innovations.gap()
+
+    def _find_marks(self, track: _Track, sample: GasSample) -> None:
+        """Gas steps in the trailing grid, as cut-out spans; report new ones."""
+        times = np.array([t for t, _ in track.grid], dtype=np.int64)
+        masses = np.array([m for _, m in track.grid])
+        if times.size < 20:
+            return
+        settle = int(self.settle_s * 1e9)
+        to_pa = self.gas.gas_constant_j_per_kg_k * sample.temperature_k / sample.volume_m3
+        rapid_pa_per_s = float(mmhg_to_pa(self.rapid_rate_mmhg_per_min)) / SECONDS_PER_MINUTE
+        for step in find_steps(masses):
+            first = int(times[max(step.first - 1, 0)])
+            last = int(times[min(step.last + 1, times.size - 1)])
+            fall_pa_per_s = -step.raw_change_kg * to_pa / max((last - first) / 1e9, self.grid_s)
+            if step.kind == "depress" and fall_pa_per_s < rapid_pa_per_s:
+                # Slower than a rapid depress: a leak that opened suddenly looks like this.
+                # It stays in the statistic (and is still reported as a step).
+                pass
+            else:
+                track.marks.append((first, last + settle))
+            if last > track.reported_until and not self._fitting:
+                track.reported_until = last
+                self._events.append(
+                    StreamEvent(
+                        step.kind,
+                        np.datetime64(first, "ns"),
+                        np.datetime64(last, "ns"),
+                        {
+                            "compartment": list(track.key),
+                            "mass_change_kg": round(float(step.raw_change_kg), 4),
+                            "seen_at": str(sample.time)[:19] + "Z",
+                        },
+                    )
+                )
+        horizon = int(times[0]) - self._block_ns
+        while track.marks and track.marks[0][1] < horizon:
+            track.marks.popleft()
+
+    def _tainted(self, track: _Track, block: int) -> bool:
+        lo, hi = block * self._block_ns, (block + 1) * self._block_ns
+        return any(a < hi and b >= lo for a, b in track.marks)
+
+    def _close_block(self, track: _Track, sample: GasSample) -> Alarm | None:
+        assert track.block is not None
+        block = track.block
+        expected = self._block_ns / self._grid_ns
+        valid = track.block_count >= 0.5 * expected
+        mean = track.block_sum / track.block_count if track.block_count else float("nan")
+        self._find_marks(track, sample)
+        prev, track.prev = track.prev, (block, mean, valid)
+        usable = (
+            prev is not None
+            and prev[0] == block - 1
+            and prev[2]
+            and valid
+            and not self._tainted(track, block)
+            and not self._tainted(track, block - 1)
+        )
+        if not usable or prev is None:
+            self._gap(track)
+            return None
+        rate = -(mean - prev[1]) / self.block_s
+        span = (
+            np.datetime64((block - 1) * self._block_ns, "ns"),
+            np.datetime64((block + 1) * self._block_ns, "ns"),
+        )
+        return self._rate(track, rate, span, sample)
+
+    def _gap(self, track: _Track) -> None:
+        if track.innovations is not None and track.noise is not None and not self._learning(track):
+            track.innovations.gap()
+        elif track.runs and track.runs[-1]:
+            track.runs.append([])
+
+    def _learning(self, track: _Track) -> bool:
+        return self._fitting or track.innovations is None
+
+    def _rate(
+        self,
+        track: _Track,
+        rate: float,
+        span: tuple[np.datetime64, np.datetime64],
+        sample: GasSample,
+    ) -> Alarm | None:
+        if self._learning(track):
+            if not track.runs:
+                track.runs.append([])
+            track.runs[-1].append(rate)
+            track.n_learned += 1
+            cap = 60 * self.warmup_blocks
+            while track.n_learned > cap and track.runs:
+                track.n_learned -= len(track.runs[0])
+                track.runs.pop(0)
+            if not self._fitting and track.n_learned >= self.warmup_blocks:
+                self._learn(track, int(sample.time.astype("datetime64[ns]").astype(np.int64)))
+            return None
+        assert track.innovations is not None
+        u, coefficients, sigma = track.innovations.update(rate)
+        track.profile.add(u, coefficients, sigma, span)
+        score = track.bank.update(u)
+        if not self.rule.fires(score):
+            return None
+        return self._alarm(track, sample, score)
+
+    def _learn(self, track: _Track, now: int) -> None:
+        runs = [np.array(r) for r in track.runs if r]
+        try:
+            noise = fit_ar_noise(runs, self.ar_order)
+        except AnalysisError:
+            return
+        track.noise = noise
+        track.innovations = Innovations(
+            noise, noise.mean_kg_per_s + Z95_ONE_SIDED * noise.mean_se_kg_per_s
+        )
+        if track.baseline_kg_per_s is None:
+            track.baseline_kg_per_s = noise.mean_kg_per_s
+        track.runs, track.n_learned = [], 0
+        track.bank.reset()
+        track.profile.clear()
+        known = noise.mean_kg_per_s - track.baseline_kg_per_s
+        self._events.append(
+            StreamEvent(
+                "model_ready",
+                np.datetime64(now, "ns"),
+                np.datetime64(now, "ns"),
+                {
+                    "compartment": list(track.key),
+                    "reference_rate_kg_per_day": round(
+                        float(kg_per_s_to_kg_per_day(noise.mean_kg_per_s)), 4
+                    ),
+                    "known_leak_kg_per_day": round(float(kg_per_s_to_kg_per_day(known)), 4),
+                    "noise_kg_per_day": round(float(kg_per_s_to_kg_per_day(noise.sigmas[-1])), 4),
+                    "rates_used": noise.n_used,
+                },
+            )
+        )
+
+    def _alarm(self, track: _Track, sample: GasSample, score: float) -> Alarm:
+        assert track.noise is not None and track.baseline_kg_per_s is not None
+        estimate = track.profile.estimate()
+        assert estimate is not None  # the profile holds the innovation that fired
+        spans = list(track.profile.span)
+        half = np.timedelta64(self._block_ns // 2, "ns")
+        onset = spans[estimate.index][0] + 2 * half
+        # The first rate a ramp touches moves by only part of the step, and the AR
+        # predictor spreads it over the next ones: the interval reaches one block earlier.
+        low = spans[estimate.low][0] - 2 * half
+        high = spans[estimate.high][1]
+        reference = track.innovations.reference if track.innovations else track.noise.mean_kg_per_s
+        known = reference - track.baseline_kg_per_s
+        rate = known + estimate.shift_kg_per_s
+        half_width = Z95 * estimate.shift_sigma_kg_per_s
+        kind = "leak_increase" if track.alarmed else "leak_onset"
+        per_day = float(kg_per_s_to_kg_per_day(rate))
+        message = (
+            f"{'leak increase' if track.alarmed else 'leak'} in {', '.join(track.key)}: "
+            f"{per_day:.3f} kg/day ({float(kg_per_day_to_lb_per_day(per_day)):.2f} lb/day) "
+            f"since about {str(onset)[:16]}Z"
+        )
+        track.alarmed = True
+        # Re-learn the reference (the new leak rate) and the noise from the data that follows.
+        track.innovations = None
+        track.runs, track.n_learned = [], 0
+        track.bank.reset()
+        track.profile.clear()
+        return Alarm(
+            time=sample.time,
+            kind=kind,
+            compartment=track.key,
+            onset_estimate=onset,
+            onset_ci95=(low, high),
+            leak_rate_kg_per_s=rate,
+            leak_rate_ci95_kg_per_s=(rate - half_width, rate + half_width),
+            message=message,
+            pressure_pa=sample.pressure_pa,
+            statistic=score,
+            threshold=self.rule.threshold,
+        )
+
+    def run(self, samples: Iterable[GasSample]) -> list[Alarm]:
+        """Feed samples in time order; return every alarm."""
+        alarms: list[Alarm] = []
+        for sample in samples:
+            alarms += self.update(sample)
+        return alarms
