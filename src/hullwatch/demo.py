@@ -1,8 +1,9 @@
 """The main job on the built-in default: the 2026 PrK story, simulated and read back.
 
-Until the analysis issues land, the demo shows what the foundation can: the
-simulated telemetry, its data-quality report, and the ground truth that later
-analyses (rate, detect, locate, forecast, risk) will be checked against.
+The demo simulates the story, reads the telemetry back through the I/O layer, and
+runs the analyses on it next to the ground truth: the data-quality report, the
+leak rate per hatch configuration, and the causal detector's alarm for the
+returning leak with its delay after the true onset.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
+from hullwatch.detect.monitor import DetectResult, detect_leaks
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.simulate.output import write_simulation
 from hullwatch.telemetry import QualityReport, quality_report, read_telemetry
@@ -30,6 +34,22 @@ class DemoResult:
     simulation: SimulationResult
     quality: QualityReport
     rate: LeakRateResult
+    detection: DetectResult
+
+    def alarms_versus_truth(self) -> list[dict[str, Any]]:
+        """Each leak alarm with its delay after the true onset of the leak it found. [h]"""
+        onsets = {
+            leak["module"]: np.datetime64(leak["onset"].rstrip("Z"), "ns")
+            for leak in self.simulation.truth["leaks"]
+        }
+        rows = []
+        for alarm in self.detection.alarms:
+            onset = next((onsets[m] for m in alarm.compartment if m in onsets), None)
+            delay_h = (
+                None if onset is None else float((alarm.time - onset) / np.timedelta64(1, "h"))
+            )
+            rows.append({"alarm": alarm, "true_onset": onset, "delay_h": delay_h})
+        return rows
 
     def rate_versus_truth(self) -> list[dict[str, Any]]:
         """Per hatch configuration: the PrK compartment's estimated and true leak rate."""
@@ -101,4 +121,5 @@ def run_demo(
     paths = write_simulation(result, out_dir)
     telemetry = read_telemetry(paths["telemetry"], result.habitat)
     rate = leak_rate(telemetry, result.habitat, "PrK")
-    return DemoResult(paths, result, quality_report(telemetry, result.habitat), rate)
+    detection = detect_leaks(telemetry, result.habitat)
+    return DemoResult(paths, result, quality_report(telemetry, result.habitat), rate, detection)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from hullwatch.cli.app import main
@@ -86,3 +87,9 @@ def test_demo_tells_the_prk_story(tmp_path, capsys) -> None:
     states = [(e["hatch"], e["state"]) for e in report["truth"]["hatch_events"]]
     assert ("Zvezda-PrK", "open") in states and ("Zvezda-PrK", "closed") in states
     assert (tmp_path / "demo" / "telemetry.csv").stat().st_size > 0
+    # The causal detector finds the returning leak, after its true onset and soon.
+    alarms = [a for a in report["detect"]["alarms"] if a["kind"] == "leak_onset"]
+    assert [a["compartment"] for a in alarms] == [["PrK"]]
+    onset = np.datetime64(leak["onset"].rstrip("Z"))
+    delay_h = (np.datetime64(alarms[0]["time"].rstrip("Z")) - onset) / np.timedelta64(1, "h")
+    assert 0 < delay_h <= 6

@@ -31,6 +31,7 @@ def demo_command(
                 "truth": truth,
                 "quality": demo.quality.to_dict(),
                 "rate": demo.rate.to_dict(),
+                "detect": demo.detection.to_dict(),
             }
         )
         return
@@ -70,6 +71,16 @@ def demo_command(
             f"{row['truth_kg_per_day']:.3f}",
         )
     console.print(rates)
+    for row in demo.alarms_versus_truth():
+        alarm, delay = row["alarm"], row["delay_h"]
+        after = "" if delay is None else f", {delay:.1f} h after the true onset"
+        console.print(
+            f"Alarm {alarm.kind} in {alarm.compartment[0]} at {iso_z(alarm.time)[:16]}Z{after}: "
+            f"{alarm.message}",
+            highlight=False,
+        )
+    if not demo.detection.alarms:
+        console.print("No leak alarm was raised.")
     console.print(
         f"PrK held low: {truth['repress_count']} small repressurizations adding "
         f"{truth['repress_mass_kg']:.2f} kg, the first at {truth['first_repress']}."
