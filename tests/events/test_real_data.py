@@ -70,3 +70,33 @@ def test_eva44_airlock_campout_depress_and_repress(eva44) -> None:
     assert any(abs(minutes(e.end - at("2017-10-05T09:30"))) <= 2.0 for e in represses)
     # The rest of the station has no pressure channel here: that is said.
     assert any("taken as open" in a for a in eva44.assumptions)
+
+
+@pytest.fixture(scope="module")
+def eva45(real_data):
+    habitat = load_habitat()
+    folder = real_data / "iss-mimic" / "2017-10-10_EVA45"
+    return detect_events(load_telemetry(folder, habitat, isslive_year=2017), habitat)
+
+
+@pytest.mark.realdata
+def test_eva45_every_crew_lock_depress_starts_with_its_pump_command(eva45) -> None:
+    # The depress-pump switch (AIRLOCK000048) went on at 07:36:36 (the campout depress
+    # to about 10.2 psi) and at 11:22:44 (the EVA depress), read from the recording.
+    depresses = [e for e in eva45.of_kind("depress") if "Quest_CrewLock" in e.compartment]
+    for pump_on in ("2017-10-10T07:36:36", "2017-10-10T11:22:44"):
+        assert any(abs(minutes(e.start - at(pump_on))) <= 2.0 for e in depresses), pump_on
+    final = next(e for e in depresses if e.start > at("2017-10-10T11:00"))
+    assert final.compartment == LOCK and final.to_dict()["pressure_end_mmHg"] < 10.0
+
+
+@pytest.mark.realdata
+def test_eva45_crew_lock_represses_including_the_published_end_of_the_eva(eva45) -> None:
+    represses = [e for e in eva45.of_kind("repress") if e.compartment == LOCK]
+    # The campout repress in the morning, and the one that ends the EVA: NASA's EVA
+    # ran from 11:56 UTC for 6 h 26 min, so its repress began at about 18:22 UTC
+    # (the recording shows 18:21:50).
+    assert len(represses) == 2
+    assert at("2017-10-10T08:30") < represses[0].start < at("2017-10-10T09:30")
+    assert abs(minutes(represses[1].start - at("2017-10-10T18:21:50"))) <= 2.0
+    assert 6.5 < represses[1].to_dict()["mass_added_kg"] < 7.5
