@@ -15,6 +15,7 @@ from hullwatch.detect import Alarm, DetectResult, LeakDetector, detect_leaks
 from hullwatch.errors import AnalysisError, HullwatchError, InputError
 from hullwatch.events import EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import Habitat, HatchTimeline, load_habitat, write_habitat
+from hullwatch.locate import LocatePriors, LocateResult, expected_posterior, locate_leak
 from hullwatch.physics import AIR, LEAK_MODELS, Gas, LeakModel, gas_mass_kg, leak_model
 from hullwatch.physics.leakflow import effective_areas_m2
 from hullwatch.simulate import Scenario, SimulationResult, load_scenario, simulate
@@ -37,17 +38,21 @@ __all__ = [
     "LeakDetector",
     "LeakModel",
     "LeakRateResult",
+    "LocatePriors",
+    "LocateResult",
     "Scenario",
     "SimulationResult",
     "Telemetry",
     "detect_events",
     "detect_leaks",
     "effective_areas_m2",
+    "expected_posterior",
     "gas_mass_kg",
     "leak_model",
     "leak_rate",
     "load_habitat",
     "load_scenario",
+    "locate_leak",
     "quality_report",
     "read_isslive",
     "read_ops_log",

@@ -1,0 +1,117 @@
+"""``hullwatch locate TELEMETRY``: a posterior over where the (single) leak is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+
+from hullwatch.cli.app import app, console, print_json
+from hullwatch.habitat import load_habitat
+from hullwatch.locate import locate_leak
+from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+
+#: Hypotheses listed in the text output.
+TOP = 8
+
+
+@app.command("locate")
+def locate_command(
+    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
+    start: Annotated[str | None, typer.Option("--start", help="Window start (ISO 8601).")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Window end (ISO 8601).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
+    ] = False,
+    isslive_year: Annotated[
+        int | None, typer.Option("--isslive-year", help="Year of an ISS-Mimic recording.")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Draw gas mass per compartment, configurations shaded."),
+    ] = None,
+) -> None:
+    """Where the leak is: a posterior over modules, closed-hatch seals and "no leak",
+    from each compartment's gas loss under each hatch configuration. Assumes one leak."""
+    habitat = load_habitat(config)
+    data = load_telemetry(
+        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    )
+    t0 = to_utc_datetime64(start) if start else None
+    t1 = to_utc_datetime64(end) if end else None
+    result = locate_leak(data, habitat, t0, t1)
+    if plot is not None:
+        from hullwatch.locate.plot import plot_locate
+
+        plot_locate(result, plot)
+    if as_json:
+        payload = result.to_dict()
+        payload["skipped_rows"] = data.skipped_rows
+        print_json(payload)
+        return
+    _print(result.to_dict())
+
+
+def _modules(compartment: list[str]) -> str:
+    if len(compartment) <= 3:
+        return ", ".join(compartment)
+    return f"{compartment[0]} and {len(compartment) - 1} more"
+
+
+def _print(d: dict[str, Any]) -> None:
+    console.rule("Where is the leak? (one leak assumed)")
+    console.print(
+        f"Most likely module: [bold]{d['most_likely']}[/] "
+        f"(P = {d['posterior'][d['most_likely']]:.3f} given a leak in a module), "
+        f"about {d['leak_rate_kg_per_day']:.3f} kg/day = {d['leak_rate_lb_per_day']:.3f} lb/day"
+    )
+    console.print(
+        f"P(no leak above background) = {d['p_no_leak']:.3f};  "
+        f"P(leak in a module) = {d['p_module_leak']:.3f}"
+    )
+    table = Table(box=box.SIMPLE_HEAD, title="Hypotheses (most probable first)")
+    for column in ("hypothesis", "probability", "leak rate [kg/day]"):
+        table.add_column(column)
+    ranked = sorted(d["hypotheses"], key=lambda h: -h["probability"])
+    for h in ranked[:TOP]:
+        table.add_row(h["name"], f"{h['probability']:.4f}", f"{h['leak_rate_kg_per_day']:.3f}")
+    console.print(table)
+    if len(ranked) > TOP:
+        console.print(f"… and {len(ranked) - TOP} more (see --json)")
+    evidence = Table(
+        box=box.SIMPLE_HEAD, title="Evidence (one row per compartment and configuration)"
+    )
+    for column in (
+        "start",
+        "end",
+        "compartment",
+        "hours",
+        "leak fit",
+        "95% interval",
+        "depress kg",
+        "loss kg/day ± 1σ",
+    ):
+        evidence.add_column(column)
+    for e in d["evidence"]:
+        fit = "-" if e["leak_rate_kg_per_day"] is None else f"{e['leak_rate_kg_per_day']:.3f}"
+        ci = e["ci95_kg_per_day"]
+        evidence.add_row(
+            e["start"][:16],
+            e["end"][:16],
+            _modules(e["compartment"]),
+            f"{e['duration_h']:.1f}",
+            fit,
+            "-" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]",
+            f"{e['depress_kg']:.2f}",
+            f"{e['loss_rate_kg_per_day']:.3f} ± {e['sigma_kg_per_day']:.3f}",
+        )
+    console.print(evidence)
+    for note in d["assumptions"] + d["skipped"]:
+        console.print(f"note: {note}", highlight=False)
