@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_read.py
 	$(BIN)/python benchmarks/bench_rate_mc.py
 	$(BIN)/python benchmarks/bench_detect.py
+	$(BIN)/python benchmarks/bench_detect_bound.py
 	$(BIN)/python -m pytest -m slow -q
 
 clean:

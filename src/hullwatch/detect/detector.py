@@ -83,6 +83,10 @@ class _Track:
     last_time: int | None = None
 
 
+#: Shifts (in innovation standard deviations) the default CUSUM bank is tuned to.
+DEFAULT_DESIGNS = (0.5, 1.0, 2.0, 4.0)
+
+
 class LeakDetector:
     """Sequential leak detection on the temperature-compensated gas mass of each compartment.
 
@@ -132,7 +136,7 @@ class LeakDetector:
         block_s: float = 30.0 * SECONDS_PER_MINUTE,
         grid_s: float = 60.0,
         ar_order: int = 4,
-        designs: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0),
+        designs: tuple[float, ...] = DEFAULT_DESIGNS,
         warmup_s: float = 2.0 * SECONDS_PER_DAY,
         step_window_s: float = 6.0 * SECONDS_PER_HOUR,
         settle_s: float = 30.0 * SECONDS_PER_MINUTE,

@@ -32,6 +32,30 @@ import numpy.typing as npt
 HALF_CHI2_95 = 1.920729
 
 
+def cusum_step(
+    scores: npt.NDArray[np.float64],
+    u: float | npt.NDArray[np.float64],
+    designs: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Page's recursion for one innovation (broadcasts, e.g. over many runs at once).
+
+    Parameters
+    ----------
+    scores : ndarray, shape (..., n_members)
+        Current scores. [-]
+    u : float or ndarray, shape (..., 1)
+        The innovation, in innovation standard deviations. [-]
+    designs : ndarray, shape (n_members,)
+        The shift each member is tuned to. [-]
+
+    Returns
+    -------
+    ndarray
+        The new scores.
+    """
+    return np.maximum(0.0, scores + designs * u - 0.5 * designs**2)
+
+
 class CusumBank:
     """Parallel one-sided CUSUMs for innovation shifts ``designs``.
 
@@ -54,7 +78,7 @@ class CusumBank:
 
     def update(self, u: float) -> float:
         """Add one innovation; return the largest member score. [-]"""
-        self.scores = np.maximum(0.0, self.scores + self.designs * u - 0.5 * self.designs**2)
+        self.scores = cusum_step(self.scores, u, self.designs)
         return float(self.scores.max())
 
 
