@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
 from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.options import (
+    BlockOption,
+    ConfigOption,
+    FalseAlarmsOption,
+    HistoryOption,
+    IssliveYearOption,
+    JsonOption,
+    RapidRateOption,
+    SkipBadRowsOption,
+    TelemetryArgument,
+    WarmupOption,
+)
 from hullwatch.detect import DetectResult, LeakDetector, detect_leaks
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
@@ -35,34 +45,16 @@ def detector_options(
 
 @app.command("detect")
 def detect_command(
-    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
-    ] = None,
-    false_alarms_per_year: Annotated[
-        float,
-        typer.Option("--false-alarms-per-year", help="Allowed leak false alarms per compartment."),
-    ] = 1.0,
-    history: Annotated[
-        str | None,
-        typer.Option("--history", help="Leak-free telemetry to learn the noise from first."),
-    ] = None,
-    warmup: Annotated[
-        str, typer.Option("--warmup", help="Data a compartment without history learns from.")
-    ] = "2d",
-    block: Annotated[str, typer.Option("--block", help="Averaging block of the statistic.")] = (
-        "30min"
-    ),
-    rapid_rate: Annotated[
-        float, typer.Option("--rapid-rate", help="Rapid-depress alarm rate [mmHg/min].")
-    ] = 0.5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
-    ] = False,
-    isslive_year: Annotated[
-        int | None, typer.Option("--isslive-year", help="Year of an ISS-Mimic recording.")
-    ] = None,
+    telemetry: TelemetryArgument,
+    config: ConfigOption = None,
+    false_alarms_per_year: FalseAlarmsOption = 1.0,
+    history: HistoryOption = None,
+    warmup: WarmupOption = "2d",
+    block: BlockOption = "30min",
+    rapid_rate: RapidRateOption = 0.5,
+    as_json: JsonOption = False,
+    skip_bad_rows: SkipBadRowsOption = False,
+    isslive_year: IssliveYearOption = None,
 ) -> None:
     """Leak alarms raised causally, as a live monitor would have raised them: each from
     the samples up to its time alone."""

@@ -11,6 +11,15 @@ from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.options import (
+    ConfigOption,
+    EndOption,
+    IssliveYearOption,
+    JsonOption,
+    SkipBadRowsOption,
+    StartOption,
+    TelemetryArgument,
+)
 from hullwatch.events import DEFAULT_EVENT_SETTINGS, EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
@@ -19,10 +28,8 @@ from hullwatch.telemetry import load_telemetry, to_utc_datetime64
 
 @app.command("events")
 def events_command(
-    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
-    ] = None,
+    telemetry: TelemetryArgument,
+    config: ConfigOption = None,
     ops_log: Annotated[
         Path | None,
         typer.Option("--ops-log", help="Operations log CSV: start,end,kind,text[,module]."),
@@ -34,15 +41,11 @@ def events_command(
     window: Annotated[
         str, typer.Option("--window", help="Length of the leak-rate windows around operations.")
     ] = "12h",
-    start: Annotated[str | None, typer.Option("--start", help="Window start (ISO 8601).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Window end (ISO 8601).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
-    ] = False,
-    isslive_year: Annotated[
-        int | None, typer.Option("--isslive-year", help="Year of an ISS-Mimic recording.")
-    ] = None,
+    start: StartOption = None,
+    end: EndOption = None,
+    as_json: JsonOption = False,
+    skip_bad_rows: SkipBadRowsOption = False,
+    isslive_year: IssliveYearOption = None,
 ) -> None:
     """Represses (gas added, with a 95 % interval), depresses (rate in mmHg/min), hatch
     openings and closings (inferred from the pressures where no hatch channel exists),

@@ -10,6 +10,15 @@ from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.options import (
+    ConfigOption,
+    EndOption,
+    IssliveYearOption,
+    JsonOption,
+    SkipBadRowsOption,
+    StartOption,
+    TelemetryArgument,
+)
 from hullwatch.habitat import load_habitat
 from hullwatch.locate import locate_leak
 from hullwatch.telemetry import load_telemetry, to_utc_datetime64
@@ -20,19 +29,13 @@ TOP = 8
 
 @app.command("locate")
 def locate_command(
-    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
-    start: Annotated[str | None, typer.Option("--start", help="Window start (ISO 8601).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Window end (ISO 8601).")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
-    ] = False,
-    isslive_year: Annotated[
-        int | None, typer.Option("--isslive-year", help="Year of an ISS-Mimic recording.")
-    ] = None,
+    telemetry: TelemetryArgument,
+    start: StartOption = None,
+    end: EndOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    skip_bad_rows: SkipBadRowsOption = False,
+    isslive_year: IssliveYearOption = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Draw gas mass per compartment, configurations shaded."),

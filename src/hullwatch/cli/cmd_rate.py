@@ -11,6 +11,15 @@ from rich.table import Table
 
 from hullwatch.analysis.leakrate import EXTRA_UNITS, LeakRateResult, leak_rate
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.options import (
+    ConfigOption,
+    EndOption,
+    IssliveYearOption,
+    JsonOption,
+    SkipBadRowsOption,
+    StartOption,
+    TelemetryArgument,
+)
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
 from hullwatch.telemetry import load_telemetry, to_utc_datetime64
@@ -18,24 +27,18 @@ from hullwatch.telemetry import load_telemetry, to_utc_datetime64
 
 @app.command("rate")
 def rate_command(
-    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
+    telemetry: TelemetryArgument,
     module: Annotated[str, typer.Option("--module", help="A module of the compartment.")],
-    start: Annotated[str | None, typer.Option("--start", help="Window start (ISO 8601).")] = None,
-    end: Annotated[str | None, typer.Option("--end", help="Window end (ISO 8601).")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    start: StartOption = None,
+    end: EndOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
     units: Annotated[
         list[str] | None,
         typer.Option("--units", help=f"Also give the rate in: {', '.join(EXTRA_UNITS)}."),
     ] = None,
-    skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
-    ] = False,
-    isslive_year: Annotated[
-        int | None, typer.Option("--isslive-year", help="Year of an ISS-Mimic recording.")
-    ] = None,
+    skip_bad_rows: SkipBadRowsOption = False,
+    isslive_year: IssliveYearOption = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Draw the gas mass and fit to this PNG/SVG.")
     ] = None,

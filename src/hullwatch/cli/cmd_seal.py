@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hullwatch.analysis.seal import verify_seal
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.options import ConfigOption, IssliveYearOption, JsonOption, TelemetryArgument
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
 from hullwatch.telemetry import load_telemetry, to_utc_datetime64
@@ -16,13 +16,13 @@ from hullwatch.telemetry import load_telemetry, to_utc_datetime64
 
 @app.command("verify-seal")
 def verify_seal_command(
-    telemetry: Annotated[str, typer.Argument(help="Telemetry file, ISS-Mimic recording, or -.")],
+    telemetry: TelemetryArgument,
     module: Annotated[str, typer.Option("--module", help="A module of the compartment.")],
     repair_time: Annotated[str, typer.Option("--repair-time", help="When the seal was applied.")],
     settle: Annotated[str, typer.Option("--settle", help="Time left out after the repair.")] = "6h",
-    config: Annotated[Path | None, typer.Option("--config", help="Habitat TOML.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    isslive_year: Annotated[int | None, typer.Option("--isslive-year")] = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    isslive_year: IssliveYearOption = None,
 ) -> None:
     """Compare the leak before and after a repair: ratio, zero, background, resolution."""
     habitat = load_habitat(config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.options import ConfigOption, IssliveYearOption, JsonOption, SkipBadRowsOption
 from hullwatch.habitat import load_habitat
 from hullwatch.telemetry import QualityReport, load_telemetry, quality_report
 
@@ -23,28 +23,14 @@ def validate_command(
             "or - for CSV on standard input."
         ),
     ],
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", help="Habitat TOML file (default: the built-in ISS)."),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object and nothing else.")
-    ] = False,
-    skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip and count unparseable rows.")
-    ] = False,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    skip_bad_rows: SkipBadRowsOption = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Fail on a (time, channel) given twice with two values."),
     ] = False,
-    isslive_year: Annotated[
-        int | None,
-        typer.Option(
-            "--isslive-year",
-            help="Read TELEMETRY as an ISS-Mimic recording of this year "
-            "(ISSLive timestamps do not hold the year).",
-        ),
-    ] = None,
+    isslive_year: IssliveYearOption = None,
 ) -> None:
     """Read TELEMETRY and report per channel: samples, span, gaps, duplicates, flat lines,
     spikes; unknown and missing channels; hatch configurations."""

@@ -13,6 +13,14 @@ import typer
 
 from hullwatch.cli.app import app, console
 from hullwatch.cli.cmd_detect import detector_options
+from hullwatch.cli.options import (
+    BlockOption,
+    ConfigOption,
+    FalseAlarmsOption,
+    HistoryOption,
+    RapidRateOption,
+    WarmupOption,
+)
 from hullwatch.detect import Alarm, Monitor, StreamAssembler, StreamEvent
 from hullwatch.detect.feed import FeedParser
 from hullwatch.errors import InputError
@@ -102,31 +110,17 @@ def watch_feed(
 @app.command("watch")
 def watch_command(
     telemetry: Annotated[str, typer.Argument(help="Long-form CSV telemetry file, or - (stdin).")],
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Habitat TOML (default: built-in ISS).")
-    ] = None,
+    config: ConfigOption = None,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per line.")] = False,
     follow: Annotated[
         bool,
         typer.Option("--follow/--no-follow", help="Wait for a file to grow (stdin ends at EOF)."),
     ] = True,
-    false_alarms_per_year: Annotated[
-        float,
-        typer.Option("--false-alarms-per-year", help="Allowed leak false alarms per compartment."),
-    ] = 1.0,
-    history: Annotated[
-        str | None,
-        typer.Option("--history", help="Leak-free telemetry to learn the noise from first."),
-    ] = None,
-    warmup: Annotated[
-        str, typer.Option("--warmup", help="Data a compartment without history learns from.")
-    ] = "2d",
-    block: Annotated[str, typer.Option("--block", help="Averaging block of the statistic.")] = (
-        "30min"
-    ),
-    rapid_rate: Annotated[
-        float, typer.Option("--rapid-rate", help="Rapid-depress alarm rate [mmHg/min].")
-    ] = 0.5,
+    false_alarms_per_year: FalseAlarmsOption = 1.0,
+    history: HistoryOption = None,
+    warmup: WarmupOption = "2d",
+    block: BlockOption = "30min",
+    rapid_rate: RapidRateOption = 0.5,
 ) -> None:
     """Follow a growing long-form CSV file (or stdin) and print hatch changes, gas steps,
     losses of signal and alarms as they happen; Ctrl-C or the end of stdin stops it."""
