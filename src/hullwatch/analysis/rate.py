@@ -403,29 +403,36 @@ def fit_segment(
     design, _ = fitter.design_at(exponent)
     trend = design[:, : leak_index + 1] @ fit.coefficients[: leak_index + 1]
     c_ref = float(fit.coefficients[leak_index])
-    c_lo, c_hi = fit.interval(leak_index)
-    rate = c_ref * float(mean_factor[0])
-    dof = fitter.rate_dof(
-        lambda solver: solver.fit(fitter.y, design).standard_error(leak_index) ** 2
-    )
-    t95 = float(stats.t.ppf(0.975, min(dof, fit.dof)))
-    rate_half = t95 * fit.standard_error(leak_index) * float(mean_factor[0])
-    ref_lo, ref_hi = c_lo, c_hi
     if identified:
         # The exponent is estimated: its uncertainty moves the window's mean rate too
-        # (linearized, jointly with C), and the rate at the reference pressure, an
-        # extrapolation, is widened over the exponent's own interval.
+        # (linearized, jointly with C).
         joint, _ = fitter.fit(exponent, exponent_column=True)
         rate, variance = _mean_rate(joint, mean_factor, leak_index)
         design_n, _ = fitter.design_at(exponent, exponent_column=True)
         dof = fitter.rate_dof(
             lambda solver: _mean_rate(solver.fit(fitter.y, design_n), mean_factor, leak_index)[1]
         )
-        rate_half = float(stats.t.ppf(0.975, min(dof, fit.dof))) * np.sqrt(variance)
+    else:
+        rate = c_ref * float(mean_factor[0])
+        variance = (fit.standard_error(leak_index) * float(mean_factor[0])) ** 2
+        dof = fitter.rate_dof(
+            lambda solver: solver.fit(fitter.y, design).standard_error(leak_index) ** 2
+        )
+    # One t quantile for every interval of this segment: they share the noise model.
+    t95 = float(stats.t.ppf(0.975, min(dof, fit.dof)))
+    rate_half = t95 * np.sqrt(variance)
+    ref_lo = c_ref - t95 * fit.standard_error(leak_index)
+    ref_hi = c_ref + t95 * fit.standard_error(leak_index)
+    if identified:
+        # The rate at the reference pressure, an extrapolation, is widened over the
+        # exponent's own interval.
         for bound in n_ci:
             bound_fit, _ = fitter.fit(bound)
-            lo_b, hi_b = bound_fit.interval(leak_index)
-            ref_lo, ref_hi = min(ref_lo, lo_b), max(ref_hi, hi_b)
+            value, se = (
+                float(bound_fit.coefficients[leak_index]),
+                bound_fit.standard_error(leak_index),
+            )
+            ref_lo, ref_hi = min(ref_lo, value - t95 * se), max(ref_hi, value + t95 * se)
     else:
         assumptions.append(
             "the pressure range is too narrow to tell a hole from a crack; the rate at the "
