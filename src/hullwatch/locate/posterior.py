@@ -14,7 +14,14 @@ from hullwatch.errors import AnalysisError, InputError
 from hullwatch.habitat import Habitat
 from hullwatch.locate.evidence import Evidence, EvidenceSet, gather_evidence
 from hullwatch.locate.hypotheses import MODULE, NO_LEAK, Hypothesis, build_hypotheses
-from hullwatch.locate.likelihood import DEFAULT_PRIORS, LocatePriors, log_likelihoods, membership
+from hullwatch.locate.likelihood import (
+    DEFAULT_PRIORS,
+    LocatePriors,
+    ModelCheck,
+    log_likelihoods,
+    membership,
+    model_check,
+)
 from hullwatch.telemetry import Telemetry, iso_z
 from hullwatch.units import POUND_KG
 
@@ -26,6 +33,10 @@ SINGLE_LEAK = (
     "none; every module also leaks a background (Gaussian, mean "
     "{mean:.3f} kg/day, sd {sd:.3f} kg/day, the same in every configuration)"
 )
+
+
+#: Below this p-value the model check says the evidence fits no hypothesis.
+MODEL_CHECK_P = 1e-3
 
 
 @dataclass
@@ -54,6 +65,8 @@ class LocateResult:
     evidence: EvidenceSet
     priors: LocatePriors
     assumptions: list[str] = field(default_factory=list)
+    #: How well the most probable hypothesis explains the evidence.
+    check: ModelCheck | None = None
 
     def probability(self, name: str) -> float:
         """Posterior probability of the hypothesis called ``name``."""
@@ -124,6 +137,7 @@ class LocateResult:
             },
             "assumptions": list(self.assumptions),
             "skipped": list(self.evidence.skipped),
+            "model_check": None if self.check is None else self.check.to_dict(),
         }
 
 
@@ -263,7 +277,26 @@ def locate_leak(
         "a negative leak",
         *evidence.assumptions,
     ]
-    return LocateResult(list(hypotheses), probabilities, rates, evidence, priors, assumptions)
+    best = int(np.argmax(probabilities))
+    compartments = [item.compartment for item in usable]
+    check = model_check(
+        np.array([item.loss_rate_kg_per_day for item in usable]),
+        np.array([item.sigma_kg_per_day for item in usable]),
+        np.asarray(hypotheses[best].signature(compartments), float),
+        membership(compartments, evidence.habitat.module_names),
+        priors,
+    )
+    if check.p_value < MODEL_CHECK_P:
+        assumptions.append(
+            f"the evidence fits no hypothesis of one steady leak (the best, "
+            f"{hypotheses[best].name}, leaves chi-square {check.chi2:.1f} on {check.dof} "
+            f"degrees of freedom, p = {check.p_value:.1e}): the leak probably started, "
+            "stopped or changed inside the window; run locate from its onset "
+            "(hullwatch detect) with --start"
+        )
+    return LocateResult(
+        list(hypotheses), probabilities, rates, evidence, priors, assumptions, check
+    )
 
 
 __all__ = [
