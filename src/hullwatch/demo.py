@@ -2,8 +2,9 @@
 
 The demo simulates the story, reads the telemetry back through the I/O layer, and
 runs the analyses on it next to the ground truth: the data-quality report, the
-leak rate per hatch configuration, and the causal detector's alarm for the
-returning leak with its delay after the true onset.
+leak rate per hatch configuration, the causal detector's alarm for the returning
+leak with its delay after the true onset, and where the leak is, located from that
+onset on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
 from hullwatch.detect.monitor import DetectResult, detect_leaks
+from hullwatch.locate import LocateResult, locate_leak
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.simulate.output import write_simulation
 from hullwatch.telemetry import QualityReport, quality_report, read_telemetry
@@ -35,6 +37,8 @@ class DemoResult:
     quality: QualityReport
     rate: LeakRateResult
     detection: DetectResult
+    #: Where the leak is, from the first alarm's onset on (None without an alarm).
+    location: LocateResult | None
 
     def alarms_versus_truth(self) -> list[dict[str, Any]]:
         """Each leak alarm with its delay after the true onset of the leak it found. [h]"""
@@ -122,4 +126,12 @@ def run_demo(
     telemetry = read_telemetry(paths["telemetry"], result.habitat)
     rate = leak_rate(telemetry, result.habitat, "PrK")
     detection = detect_leaks(telemetry, result.habitat)
-    return DemoResult(paths, result, quality_report(telemetry, result.habitat), rate, detection)
+    # A steady-leak model needs the window to start at the onset the detector found.
+    location = (
+        locate_leak(telemetry, result.habitat, start=detection.alarms[0].onset_estimate)
+        if detection.alarms
+        else None
+    )
+    return DemoResult(
+        paths, result, quality_report(telemetry, result.habitat), rate, detection, location
+    )

@@ -93,3 +93,7 @@ def test_demo_tells_the_prk_story(tmp_path, capsys) -> None:
     onset = np.datetime64(leak["onset"].rstrip("Z"))
     delay_h = (np.datetime64(alarms[0]["time"].rstrip("Z")) - onset) / np.timedelta64(1, "h")
     assert 0 < delay_h <= 6
+    # Located from the detected onset on, the leak is in the PrK.
+    assert report["locate"]["most_likely"] == "PrK"
+    assert report["locate"]["posterior"]["PrK"] >= 0.95
+    assert report["locate"]["model_check"]["p_value"] > 1e-3

@@ -32,6 +32,7 @@ def demo_command(
                 "quality": demo.quality.to_dict(),
                 "rate": demo.rate.to_dict(),
                 "detect": demo.detection.to_dict(),
+                "locate": None if demo.location is None else demo.location.to_dict(),
             }
         )
         return
@@ -81,6 +82,15 @@ def demo_command(
         )
     if not demo.detection.alarms:
         console.print("No leak alarm was raised.")
+    if demo.location is not None:
+        where = demo.location.to_dict()
+        console.print(
+            f"Located from the onset on: {where['most_likely_hypothesis']} "
+            f"(P = {demo.location.probability(where['most_likely_hypothesis']):.3f}, "
+            f"no leak {where['p_no_leak']:.1e}), "
+            f"{where['leak_rate_kg_per_day']:.3f} kg/day.",
+            highlight=False,
+        )
     console.print(
         f"PrK held low: {truth['repress_count']} small repressurizations adding "
         f"{truth['repress_mass_kg']:.2f} kg, the first at {truth['first_repress']}."
