@@ -10,6 +10,7 @@ matplotlib.use("Agg")  # files only: no screen on flight-control servers or CI
 import matplotlib.pyplot as plt
 
 from hullwatch.locate.posterior import LocateResult
+from hullwatch.report.figures import save_figure
 
 #: Most compartments drawn (the most probable ones first).
 MAX_PANELS = 8
@@ -78,9 +79,4 @@ def plot_locate(result: LocateResult, path: str | Path) -> Path:
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="best", fontsize=7)
     axes[-1, 0].set_xlabel("time [UTC]  (shading: one band per hatch configuration)")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)

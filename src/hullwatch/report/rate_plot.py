@@ -10,6 +10,7 @@ matplotlib.use("Agg")  # files only: no screen on flight-control servers or CI
 import matplotlib.pyplot as plt
 
 from hullwatch.analysis.leakrate import LeakRateResult
+from hullwatch.report.figures import save_figure
 
 
 def plot_leak_rate(result: LeakRateResult, path: str | Path) -> Path:
@@ -50,9 +51,4 @@ def plot_leak_rate(result: LeakRateResult, path: str | Path) -> Path:
         ax.set_ylabel("gas mass [kg]")
         ax.legend(loc="best", fontsize=8)
     axes[-1, 0].set_xlabel("time [UTC]  (green: repress, purple: depress)")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    out = Path(path)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)
