@@ -16,6 +16,8 @@ from hullwatch.errors import AnalysisError, HullwatchError, InputError
 from hullwatch.events import EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import Habitat, HatchTimeline, load_habitat, write_habitat
 from hullwatch.locate import LocatePriors, LocateResult, expected_posterior, locate_leak
+from hullwatch.locate.constraints import IsolationConstraints
+from hullwatch.locate.plan import IsolationPlan, plan_isolation
 from hullwatch.physics import AIR, LEAK_MODELS, Gas, LeakModel, gas_mass_kg, leak_model
 from hullwatch.physics.leakflow import effective_areas_m2
 from hullwatch.simulate import Scenario, SimulationResult, load_scenario, simulate
@@ -35,6 +37,8 @@ __all__ = [
     "HatchTimeline",
     "HullwatchError",
     "InputError",
+    "IsolationConstraints",
+    "IsolationPlan",
     "LeakDetector",
     "LeakModel",
     "LeakRateResult",
@@ -53,6 +57,7 @@ __all__ = [
     "load_habitat",
     "load_scenario",
     "locate_leak",
+    "plan_isolation",
     "quality_report",
     "read_isslive",
     "read_ops_log",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import pytest
 
-from hullwatch.locate import LocateResult, locate_leak
+from hullwatch.habitat import Habitat, Hatch, Module
+from hullwatch.locate import LocateResult, build_hypotheses, locate_leak
+from hullwatch.locate.plan import Belief
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
+from hullwatch.units import POUND_KG
 
 START = "2026-05-01T00:00:00Z"
 
@@ -68,3 +73,22 @@ def quiet_located() -> LocateResult:
 def zvezda_located() -> LocateResult:
     """``locate`` on the campaign with a 1 lb/day leak in Zvezda (never isolated alone)."""
     return located(run(campaign("Zvezda")))
+
+
+#: A chain of eight 20 m^3 modules, M0-M1-...-M7: small enough to plan in a second.
+CHAIN_MODULES = tuple(f"M{i}" for i in range(8))
+
+
+def chain_habitat() -> Habitat:
+    """:data:`CHAIN_MODULES` joined by one hatch between neighbours (``"Mi-Mj"``)."""
+    modules = tuple(Module(name, 20.0) for name in CHAIN_MODULES)
+    hatches = tuple(Hatch(f"{a}-{b}", (a, b)) for a, b in pairwise(CHAIN_MODULES))
+    return Habitat("chain", modules, hatches)
+
+
+def belief_on(habitat: Habitat, weights: dict[str, float], rate_lb_per_day: float) -> Belief:
+    """A belief with the given module probabilities (others 0) and leak rate."""
+    hypotheses = build_hypotheses(habitat)
+    p = np.array([weights.get(h.name, 0.0) for h in hypotheses])
+    rate = rate_lb_per_day * POUND_KG
+    return Belief(hypotheses, p / p.sum(), rate, rate, "test")

@@ -5,6 +5,7 @@ from hullwatch.cli import (  # noqa: F401
     cmd_detect,
     cmd_events,
     cmd_locate,
+    cmd_plan,
     cmd_rate,
     cmd_seal,
     cmd_simulate,
