@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rate_mc.py
 	$(BIN)/python benchmarks/bench_detect.py
 	$(BIN)/python benchmarks/bench_detect_bound.py
+	$(BIN)/python benchmarks/bench_isolation.py
 	$(BIN)/python -m pytest -m slow -q
 
 clean:
