@@ -17,7 +17,8 @@ from hullwatch.detect.detector import LeakDetector
 from hullwatch.detect.grid import Snapshot, grid_samples
 from hullwatch.detect.model import Alarm, StreamEvent
 from hullwatch.habitat import Habitat
-from hullwatch.telemetry import Telemetry, iso_z
+from hullwatch.telemetry import Telemetry, iso_z, quality_report
+from hullwatch.telemetry.quality import QualityReport
 
 
 class Monitor:
@@ -121,6 +122,25 @@ class DetectResult:
         }
 
 
+def _quality_warnings(report: QualityReport) -> list[str]:
+    """Spikes and flat lines the detector used as they are, named so none passes unseen."""
+    out = []
+    for channel in report.channels:
+        problems = []
+        if channel.spike_count:
+            first = iso_z(channel.spikes[0].time)
+            problems.append(f"{channel.spike_count} spike(s), the first at {first}")
+        if channel.flat_line_count:
+            first = iso_z(channel.flat_lines[0].start)
+            problems.append(f"{channel.flat_line_count} flat-lined stretch(es) from {first}")
+        if problems:
+            out.append(
+                f"channel {channel.channel.id}: {'; '.join(problems)}; the detector does not "
+                "remove them, so check any alarm near them (hullwatch validate lists them)"
+            )
+    return out
+
+
 def detect_leaks(
     telemetry: Telemetry,
     habitat: Habitat,
@@ -176,6 +196,7 @@ def detect_leaks(
             f"{len(losses)} loss(es) of signal longer than {detector.stale_s:.0f} s: "
             "the statistic skipped them (see events)"
         )
+    warnings += _quality_warnings(quality_report(telemetry, habitat))
     return DetectResult(
         alarms,
         events,
