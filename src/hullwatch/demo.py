@@ -4,7 +4,9 @@ The demo simulates the story, reads the telemetry back through the I/O layer, an
 runs the analyses on it next to the ground truth: the data-quality report, the
 leak rate per hatch configuration, the causal detector's alarm for the returning
 leak with its delay after the true onset, and where the leak is, located from that
-onset on.
+onset on.  It ends with the search as it would run if the leak had returned with every
+hatch open: a short isolation campaign whose closures the planner chose, simulated,
+with the posterior on the PrK after each hold.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
 from hullwatch.detect.monitor import DetectResult, detect_leaks
 from hullwatch.locate import LocateResult, locate_leak
+from hullwatch.locate.campaign import Campaign, CampaignStep, run_campaign
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.simulate.output import write_simulation
 from hullwatch.telemetry import QualityReport, quality_report, read_telemetry
@@ -39,6 +42,8 @@ class DemoResult:
     detection: DetectResult
     #: Where the leak is, from the first alarm's onset on (None without an alarm).
     location: LocateResult | None
+    #: The planner's isolation campaign for the same leak with every hatch open.
+    campaign: Campaign
 
     def alarms_versus_truth(self) -> list[dict[str, Any]]:
         """Each leak alarm with its delay after the true onset of the leak it found. [h]"""
@@ -103,8 +108,15 @@ def demo_scenario_text() -> str:
     return resources.files("hullwatch.data").joinpath(DEMO_SCENARIO).read_text("utf-8")
 
 
+#: The demo campaign: the story's leak, but found from an all-open station.
+CAMPAIGN_MODULE, CAMPAIGN_MODEL, CAMPAIGN_RATE_LB_PER_DAY = "PrK", "viscous_crack", 1.0
+CAMPAIGN_MAX_STEPS = 5
+
+
 def run_demo(
-    out_dir: str | Path = "hullwatch-demo", progress: Callable[[float], None] | None = None
+    out_dir: str | Path = "hullwatch-demo",
+    progress: Callable[[float], None] | None = None,
+    on_campaign_step: Callable[[CampaignStep], None] | None = None,
 ) -> DemoResult:
     """Simulate the PrK story, write its files, and read them back through the I/O layer.
 
@@ -115,6 +127,8 @@ def run_demo(
         ``truth_series.parquet``.
     progress : callable, optional
         Called with the fraction of the simulation done.
+    on_campaign_step : callable, optional
+        Called after each configuration of the isolation campaign.
     """
     import tomllib
 
@@ -132,6 +146,21 @@ def run_demo(
         if detection.alarms
         else None
     )
+    campaign = run_campaign(
+        "planner",
+        CAMPAIGN_MODULE,
+        seed=scenario.simulation.seed,
+        rate_lb_per_day=CAMPAIGN_RATE_LB_PER_DAY,
+        model=CAMPAIGN_MODEL,
+        max_steps=CAMPAIGN_MAX_STEPS,
+        on_step=on_campaign_step,
+    )
     return DemoResult(
-        paths, result, quality_report(telemetry, result.habitat), rate, detection, location
+        paths,
+        result,
+        quality_report(telemetry, result.habitat),
+        rate,
+        detection,
+        location,
+        campaign,
     )

@@ -97,3 +97,8 @@ def test_demo_tells_the_prk_story(tmp_path, capsys) -> None:
     assert report["locate"]["most_likely"] == "PrK"
     assert report["locate"]["posterior"]["PrK"] >= 0.95
     assert report["locate"]["model_check"]["p_value"] > 1e-3
+    # Had it returned with every hatch open, the planner's closures find it.
+    campaign = report["campaign"]
+    assert campaign["strategy"] == "planner" and campaign["module"] == "PrK"
+    assert campaign["found"] and campaign["steps"][-1]["p_true_module"] >= 0.95
+    assert campaign["configurations"] <= 5

@@ -10,7 +10,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, err_console, print_json
-from hullwatch.demo import run_demo
+from hullwatch.demo import CAMPAIGN_MAX_STEPS, run_demo
+from hullwatch.locate.campaign import Campaign
 from hullwatch.telemetry import iso_z
 
 
@@ -22,7 +23,12 @@ def demo_command(
     """Simulate the 2026 PrK leak story on the built-in ISS and summarize it."""
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
         task = progress.add_task("simulating the PrK story", total=1.0)
-        demo = run_demo(out, progress=lambda f: progress.update(task, completed=f))
+        search = progress.add_task("isolation campaign (planner)", total=CAMPAIGN_MAX_STEPS)
+        demo = run_demo(
+            out,
+            progress=lambda f: progress.update(task, completed=f),
+            on_campaign_step=lambda _: progress.advance(search),
+        )
     truth = demo.truth_summary()
     if as_json:
         print_json(
@@ -33,6 +39,7 @@ def demo_command(
                 "rate": demo.rate.to_dict(),
                 "detect": demo.detection.to_dict(),
                 "locate": None if demo.location is None else demo.location.to_dict(),
+                "campaign": demo.campaign.to_dict(),
             }
         )
         return
@@ -97,4 +104,34 @@ def demo_command(
     )
     for event in truth["hatch_events"]:
         console.print(f"  {event['time']}  hatch {event['hatch']} {event['state']}")
+    _print_campaign(demo.campaign)
     console.print(f"Files: {demo.paths['telemetry'].parent}/")
+
+
+def _print_campaign(campaign: Campaign) -> None:
+    """The planner's search for the same leak, had it returned with every hatch open."""
+    table = Table(
+        title=(
+            f"Had the leak returned with every hatch open: the planner's isolation campaign "
+            f"(simulated, leak in {campaign.module})"
+        )
+    )
+    for column in ("step", "close", "from day", "hold [h]", "most likely", "P(PrK)"):
+        table.add_column(column)
+    for i, step in enumerate(campaign.steps, 1):
+        closed = ", ".join(step.closed_hatches)
+        table.add_row(
+            str(i),
+            closed if len(closed) < 60 else f"{len(step.closed_hatches)} hatches",
+            f"{step.start_day:.1f}",
+            f"{step.hold_s / 3600:.0f}",
+            step.most_likely,
+            f"{step.posterior[campaign.module]:.3f}",
+        )
+    console.print(table)
+    verdict = "found" if campaign.found else "not yet found (P < 0.95)"
+    console.print(
+        f"{campaign.module} {verdict} after {campaign.configurations} configurations "
+        f"and {campaign.days:.1f} days.",
+        highlight=False,
+    )

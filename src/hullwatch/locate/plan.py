@@ -34,6 +34,7 @@ import numpy.typing as npt
 from scipy.special import logsumexp
 
 from hullwatch.analysis.detectability import compartment_noise, minimum_detectable_leak_kg_per_day
+from hullwatch.analysis.rate import DEFAULT_SETTINGS as RATE_SETTINGS
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.habitat import Compartment, Habitat
 from hullwatch.locate.constraints import IsolationConstraints
@@ -57,6 +58,9 @@ FloatArray = npt.NDArray[np.float64]
 #: Holds the planner may choose from (besides the shortest allowed): a log grid,
 #: factor sqrt(2), 1 h to 181 h (7.5 days). [s]
 HOLD_GRID_S = SECONDS_PER_HOUR * np.sqrt(2.0) ** np.arange(0, 16)
+#: Shortest hold whose data the rate fit can use: its minimum usable span after the
+#: settling time it leaves out after the hatch change (analysis.rate). [s]
+SHORTEST_USABLE_HOLD_S = RATE_SETTINGS.min_usable_h * SECONDS_PER_HOUR + RATE_SETTINGS.settle_s
 #: A compartment "may hold the leak" when at least this share of the leak hypotheses is in it.
 MIN_SHARE = 0.01
 #: Posterior at which a hypothesis counts as found (issue #5).
@@ -729,8 +733,14 @@ def _context(
         upper = belief.leak_rate_kg_per_day
     reference_kg = 1000.0
     noise = compartment_noise(reference_kg, temperature_k=temperature_k)
+    # A hold the rate fit cannot use resolves nothing, however quiet the noise.
     mdl_per_kg = np.array(
-        [minimum_detectable_leak_kg_per_day(noise, float(h)) / reference_kg for h in HOLD_GRID_S]
+        [
+            minimum_detectable_leak_kg_per_day(noise, float(h)) / reference_kg
+            if h >= SHORTEST_USABLE_HOLD_S
+            else np.inf
+            for h in HOLD_GRID_S
+        ]
     )
     return _Context(
         habitat=habitat,
