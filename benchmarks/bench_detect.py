@@ -6,6 +6,8 @@ and 4 lb/day (at 760 mmHg, an orifice) open at ``ONSET`` in each run.  In the sa
 
 * ``cusum``: :class:`hullwatch.detect.LeakDetector`, fitted on a separate leak-free
   history of the same setting, threshold from the requested false-alarm rate (theory);
+* ``glr``: the same detector with ``statistic="glr-level"`` (GLR for a ramp on the
+  Kalman-whitened gas-mass level; threshold by a union bound, theory);
 * ``fixed_limit``: alarm when the compartment pressure falls below its value at the
   start of monitoring by more than a margin;
 * ``rolling_slope``: alarm when the least-squares pressure slope over the last 6 h
@@ -23,6 +25,11 @@ runs are counted and reported.
 Usage::
 
     python benchmarks/bench_detect.py [--quick] [--seeds 3] [--days 4]
+        [--setting prk|station|both] [--statistics cusum-ar,glr-level]
+        [--sizes 0.25,0.5,1,2,4] [--clean-seeds N] [--no-pelt]
+
+Only the default full run rewrites ``results/detect.json``; any other selection
+writes ``results/detect_<setting>_<statistics>.json``.
 """
 
 from __future__ import annotations
@@ -55,6 +62,8 @@ PELT_MIN_BLOCKS = 4
 #: quantized at 2 h.
 PELT_EVERY_BLOCKS = 4
 RESULTS = Path(__file__).parent / "results" / "detect.json"
+#: Column label of each statistic.
+LABELS = {"cusum-ar": "cusum", "glr-level": "glr"}
 
 
 def scenario(setting: str, days: float, seed: int, rate_lb_per_day: float) -> dict[str, Any]:
@@ -125,7 +134,9 @@ class RunResult:
     t: np.ndarray
 
 
-def run_cusum(shots: list[Snapshot], detector: LeakDetector, onset_s: float) -> tuple[float, int]:
+def run_detector(
+    shots: list[Snapshot], detector: LeakDetector, onset_s: float
+) -> tuple[float, int]:
     """Delay of the first leak alarm after the onset (h), and leak alarms before it."""
     monitor = Monitor(detector)
     t0 = shots[0].time
@@ -194,48 +205,71 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 seed, 3 days, one rate")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--clean-seeds", type=int, default=None, help="leak-free runs")
     parser.add_argument("--days", type=float, default=4.0)
+    parser.add_argument("--setting", choices=("prk", "station", "both"), default="both")
+    parser.add_argument("--statistics", default="cusum-ar,glr-level")
+    parser.add_argument("--sizes", default=",".join(f"{v:g}" for v in SIZES_LB_PER_DAY))
+    parser.add_argument("--no-pelt", action="store_true", help="skip PELT (slow)")
+    parser.add_argument("--history-days", type=float, default=3.0, help="leak-free fit history")
     args = parser.parse_args()
     seeds = 1 if args.quick else args.seeds
+    clean_seeds = seeds if args.clean_seeds is None else args.clean_seeds
     days = 3.0 if args.quick else args.days
+    statistics = tuple(args.statistics.split(","))
+    sizes = tuple(float(v) for v in args.sizes.split(","))
+    settings = ("prk", "station") if args.setting == "both" else (args.setting,)
     # The naive limits allow no false alarm over the leak-free runs, i.e. about one
-    # per their total length: the CUSUM is also run at that matched rate.
-    matched = round(365.25 / (seeds * days), 1)
+    # per their total length: the detectors are also run at that matched rate.
+    matched = round(365.25 / (clean_seeds * days), 1)
     rates = (1.0, matched) if args.quick else (0.1, 1.0, 10.0, matched)
     onset_s = ONSET_H * SECONDS_PER_HOUR
     began = time.perf_counter()
-    report: dict[str, Any] = {"days": days, "seeds": seeds, "onset_h": ONSET_H, "settings": {}}
-    for setting in ("prk", "station"):
-        history = simulate(scenario_from_dict(scenario(setting, 3.0, 900, 0.0)))
+    report: dict[str, Any] = {
+        "days": days,
+        "seeds": seeds,
+        "clean_seeds": clean_seeds,
+        "onset_h": ONSET_H,
+        "history_days": args.history_days,
+        "statistics": list(statistics),
+        "settings": {},
+    }
+    keys = [(stat, n) for stat in statistics for n in rates]
+    label = {(stat, n): f"{LABELS[stat]}@{n:g}" for stat, n in keys}
+    for setting in settings:
+        history = simulate(scenario_from_dict(scenario(setting, args.history_days, 900, 0.0)))
         fitted = {
-            n: LeakDetector(history.habitat, false_alarms_per_year=n).fit(history.to_telemetry())
-            for n in rates
+            key: LeakDetector(history.habitat, false_alarms_per_year=key[1], statistic=key[0]).fit(
+                history.to_telemetry()
+            )
+            for key in keys
         }
-        # Leak-free runs: CUSUM false alarms, and the naive rules' largest excursions.
-        fixed_max, slope_max, clean_false = 0.0, 0.0, dict.fromkeys(rates, 0)
+        # Leak-free runs: false alarms, and the naive rules' largest excursions.
+        fixed_max, slope_max, clean_false = 0.0, 0.0, dict.fromkeys(keys, 0)
         clean_series = []
-        for seed in range(seeds):
+        for seed in range(clean_seeds):
             shots = snapshots(simulate(scenario_from_dict(scenario(setting, days, 500 + seed, 0))))
             t, p = _prk_series(shots)
             clean_series.append((t, p))
             fixed_max = max(fixed_max, float(fixed_limit_stat(t, p).max()))
             slope_max = max(slope_max, float(rolling_slope_stat(t, p).max()))
-            for n in rates:
-                _, false = run_cusum(shots, _copy(fitted[n]), float("inf"))
-                clean_false[n] += false
-        penalty, scale = calibrate_pelt(clean_series)
+            for key in keys:
+                _, false = run_detector(shots, _copy(fitted[key]), float("inf"))
+                clean_false[key] += false
+        compartments = len({s.compartment for shot in shots[-10:] for s in shot.samples})
+        penalty, scale = (float("nan"), 1.0) if args.no_pelt else calibrate_pelt(clean_series)
         rows = []
-        for size in SIZES_LB_PER_DAY:
-            delays: dict[str, list[float]] = {f"cusum@{n:g}": [] for n in rates}
+        for size in sizes:
+            delays: dict[str, list[float]] = {label[key]: [] for key in keys}
             delays |= {"fixed_limit": [], "rolling_slope": [], "pelt": []}
-            leak_false = dict.fromkeys(rates, 0)
+            leak_false = dict.fromkeys(keys, 0)
             for seed in range(seeds):
                 doc = scenario(setting, days, 100 + seed, size)
                 shots = snapshots(simulate(scenario_from_dict(doc)))
-                for n in rates:
-                    delay, false = run_cusum(shots, _copy(fitted[n]), onset_s)
-                    delays[f"cusum@{n:g}"].append(delay)
-                    leak_false[n] += false
+                for key in keys:
+                    delay, false = run_detector(shots, _copy(fitted[key]), onset_s)
+                    delays[label[key]].append(delay)
+                    leak_false[key] += false
                 t, p = _prk_series(shots)
                 delays["fixed_limit"].append(
                     first_crossing_h(t, fixed_limit_stat(t, p), fixed_max, onset_s)
@@ -243,6 +277,9 @@ def main() -> None:
                 delays["rolling_slope"].append(
                     first_crossing_h(t, rolling_slope_stat(t, p), slope_max, onset_s)
                 )
+                if args.no_pelt:
+                    delays["pelt"].append(float("inf"))
+                    continue
                 alarm_s = pelt_alarm_times(t, p, penalty, scale)
                 after = alarm_s[alarm_s > onset_s]
                 delays["pelt"].append(
@@ -254,21 +291,34 @@ def main() -> None:
                     "size_lb_per_day": size,
                     "median_delay_h": medians,
                     "delays_h": delays,
-                    "false_alarms_before_onset": {f"{n:g}": leak_false[n] for n in rates},
+                    "false_alarms_before_onset": {label[k]: leak_false[k] for k in keys},
                 }
             )
         report["settings"][setting] = {
             "rows": rows,
-            "clean_false_alarms": {f"{n:g}": clean_false[n] for n in rates},
-            "clean_compartment_days": seeds * days,
+            "clean_false_alarms": {label[k]: clean_false[k] for k in keys},
+            "clean_days": clean_seeds * days,
+            "clean_compartment_days": clean_seeds * days * compartments,
             "fixed_limit_mmHg": float(pa_to_mmhg(fixed_max)),
             "rolling_slope_limit_mmHg_per_day": float(pa_to_mmhg(slope_max)) * SECONDS_PER_DAY,
             "pelt_penalty": penalty,
+            "pelt_run": not args.no_pelt,
         }
-        _table(setting, report["settings"][setting], rates)
+        _table(setting, report["settings"][setting], [label[k] for k in keys], matched)
     report["wall_s"] = time.perf_counter() - began
+    default = (
+        args.setting == "both"
+        and statistics == ("cusum-ar", "glr-level")
+        and sizes == SIZES_LB_PER_DAY
+        and not args.no_pelt
+        and args.history_days == 3.0
+    )
     if not args.quick:
-        RESULTS.write_text(json.dumps(_finite(report), indent=1, allow_nan=False) + "\n")
+        path = RESULTS
+        if not default:
+            name = f"detect_{args.setting}_{'_'.join(statistics)}_h{args.history_days:g}d.json"
+            path = RESULTS.with_name(name)
+        path.write_text(json.dumps(_finite(report), indent=1, allow_nan=False) + "\n")
     console.print(f"wall time {report['wall_s']:.0f} s")
 
 
@@ -293,33 +343,43 @@ def _fmt(hours: float) -> str:
     return "not seen" if not np.isfinite(hours) else f"{hours:.1f}"
 
 
-def _table(setting: str, data: dict[str, Any], rates: tuple[float, ...]) -> None:
+def _table(setting: str, data: dict[str, Any], labels: list[str], matched: float) -> None:
     title = {"prk": "PrK isolated (5 m^3)", "station": "whole station, hatches open"}[setting]
     table = Table(title=f"Median detection delay (h) after onset: {title}")
     table.add_column("leak (lb/day)", justify="right")
-    for n in rates:
-        table.add_column(f"CUSUM {n:g}/yr", justify="right")
+    for name in labels:
+        table.add_column(name.replace("@", " ") + "/yr", justify="right")
     table.add_column("fixed limit", justify="right")
     table.add_column("rolling slope", justify="right")
     table.add_column("PELT (rerun)", justify="right")
-    table.add_column(f"CUSUM {rates[-1]:g}/yr / best naive", justify="right")
+    at_matched = [name for name in labels if name.endswith(f"@{matched:g}")]
+    for name in at_matched:
+        table.add_column(f"{name.split('@')[0]} {matched:g}/yr / best naive", justify="right")
     for row in data["rows"]:
         m = row["median_delay_h"]
         best = min(m["fixed_limit"], m["rolling_slope"], m["pelt"])
-        ours = m[f"cusum@{rates[-1]:g}"]
-        ratio = ours / best if np.isfinite(ours) and np.isfinite(best) else float("nan")
+        ratios = []
+        for name in at_matched:
+            ours = m[name]
+            ratio = ours / best if np.isfinite(ours) and np.isfinite(best) else float("nan")
+            ratios.append("-" if not np.isfinite(ratio) else f"{ratio:.2f}")
         table.add_row(
             f"{row['size_lb_per_day']:g}",
-            *[_fmt(m[f"cusum@{n:g}"]) for n in rates],
+            *[_fmt(m[name]) for name in labels],
             _fmt(m["fixed_limit"]),
             _fmt(m["rolling_slope"]),
-            _fmt(m["pelt"]),
-            "-" if not np.isfinite(ratio) else f"{ratio:.2f}",
+            _fmt(m["pelt"]) if data["pelt_run"] else "not run",
+            *ratios,
         )
     console.print(table)
     console.print(
-        f"leak-free runs ({data['clean_compartment_days']:g} days): CUSUM false alarms "
+        f"leak-free runs ({data['clean_days']:g} days, "
+        f"{data['clean_compartment_days']:g} compartment-days): false alarms "
         + ", ".join(f"{k}/yr: {v}" for k, v in data["clean_false_alarms"].items())
+        + "; before the onset in the leak runs: "
+        + ", ".join(
+            f"{k}: {sum(r['false_alarms_before_onset'][k] for r in data['rows'])}" for k in labels
+        )
         + f"; naive limits set at their largest leak-free excursion: "
         f"{data['fixed_limit_mmHg']:.2f} mmHg and "
         f"{data['rolling_slope_limit_mmHg_per_day']:.2f} mmHg/day; "

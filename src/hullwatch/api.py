@@ -22,6 +22,7 @@ from hullwatch.physics import AIR, LEAK_MODELS, Gas, LeakModel, gas_mass_kg, lea
 from hullwatch.physics.leakflow import effective_areas_m2
 from hullwatch.simulate import Scenario, SimulationResult, load_scenario, simulate
 from hullwatch.simulate.output import write_simulation
+from hullwatch.store import Archive, IngestReport, StateDB
 from hullwatch.telemetry import Telemetry, quality_report, read_isslive, read_telemetry
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "LEAK_MODELS",
     "Alarm",
     "AnalysisError",
+    "Archive",
     "DemoResult",
     "DetectResult",
     "EventsResult",
@@ -36,6 +38,7 @@ __all__ = [
     "Habitat",
     "HatchTimeline",
     "HullwatchError",
+    "IngestReport",
     "InputError",
     "IsolationConstraints",
     "IsolationPlan",
@@ -46,6 +49,7 @@ __all__ = [
     "LocateResult",
     "Scenario",
     "SimulationResult",
+    "StateDB",
     "Telemetry",
     "detect_events",
     "detect_leaks",

@@ -3,27 +3,45 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import load_input, window_with_state
 from hullwatch.cli.options import (
+    ArchiveOption,
     BlockOption,
     ConfigOption,
+    EndOption,
     FalseAlarmsOption,
     HistoryOption,
     IssliveYearOption,
     JsonOption,
+    OptionalTelemetryArgument,
     RapidRateOption,
     SkipBadRowsOption,
-    TelemetryArgument,
+    StartOption,
     WarmupOption,
 )
 from hullwatch.detect import DetectResult, LeakDetector, detect_leaks
+from hullwatch.detect.detector import DEFAULT_STATISTIC
+from hullwatch.detect.registry import AUTO_GLR_MIN_VOLUME_M3, CHOICES
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
 from hullwatch.telemetry import load_telemetry
+
+#: ``--statistic``: the detection statistic, by its registry name (shared with ``watch``).
+StatisticOption = Annotated[
+    str,
+    typer.Option(
+        "--statistic",
+        help=f"Detection statistic: {', '.join(CHOICES)} (auto: glr-level for compartments "
+        f"of at least {AUTO_GLR_MIN_VOLUME_M3:g} m3, else cusum-ar; see docs/detection.md).",
+    ),
+]
 
 
 def detector_options(
@@ -32,6 +50,7 @@ def detector_options(
     warmup: str,
     block: str,
     rapid_rate: float,
+    statistic: str = DEFAULT_STATISTIC,
 ) -> LeakDetector:
     """A detector configured from command-line options (shared with ``watch``)."""
     return LeakDetector(
@@ -40,12 +59,16 @@ def detector_options(
         warmup_s=parse_duration_s(warmup, "--warmup"),
         block_s=parse_duration_s(block, "--block"),
         rapid_rate_mmhg_per_min=rapid_rate,
+        statistic=statistic,
     )
 
 
 @app.command("detect")
 def detect_command(
-    telemetry: TelemetryArgument,
+    telemetry: OptionalTelemetryArgument = None,
+    archive: ArchiveOption = None,
+    start: StartOption = None,
+    end: EndOption = None,
     config: ConfigOption = None,
     false_alarms_per_year: FalseAlarmsOption = 1.0,
     history: HistoryOption = None,
@@ -55,14 +78,25 @@ def detect_command(
     as_json: JsonOption = False,
     skip_bad_rows: SkipBadRowsOption = False,
     isslive_year: IssliveYearOption = None,
+    statistic: StatisticOption = DEFAULT_STATISTIC,
 ) -> None:
     """Leak alarms raised causally, as a live monitor would have raised them: each from
-    the samples up to its time alone."""
-    detector = detector_options(config, false_alarms_per_year, warmup, block, rapid_rate)
+    the samples up to its time alone. With --start/--end, only the samples in the window
+    (and each hatch's state at its start) are used."""
+    detector = detector_options(config, false_alarms_per_year, warmup, block, rapid_rate, statistic)
     habitat = detector.habitat
-    data = load_telemetry(
-        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    data = load_input(
+        telemetry,
+        archive,
+        habitat,
+        config,
+        start=start,
+        end=end,
+        skip_bad_rows=skip_bad_rows,
+        isslive_year=isslive_year,
     )
+    if telemetry is not None:
+        data = window_with_state(data, habitat, start, end)
     past = (
         load_telemetry(history, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year)
         if history is not None

@@ -11,24 +11,27 @@ from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
+    ArchiveOption,
     ConfigOption,
     EndOption,
     IssliveYearOption,
     JsonOption,
+    OptionalTelemetryArgument,
     SkipBadRowsOption,
     StartOption,
-    TelemetryArgument,
 )
 from hullwatch.events import DEFAULT_EVENT_SETTINGS, EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 
 
 @app.command("events")
 def events_command(
-    telemetry: TelemetryArgument,
+    telemetry: OptionalTelemetryArgument = None,
+    archive: ArchiveOption = None,
     config: ConfigOption = None,
     ops_log: Annotated[
         Path | None,
@@ -57,8 +60,16 @@ def events_command(
     operations = read_ops_log(ops_log, habitat) if ops_log is not None else []
     if module is not None:
         habitat.module(module)
-    data = load_telemetry(
-        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    data = load_input(
+        telemetry,
+        archive,
+        habitat,
+        config,
+        start=start,
+        end=end,
+        skip_bad_rows=skip_bad_rows,
+        isslive_year=isslive_year,
+        context_s=CONTEXT_S,
     )
     result = detect_events(
         data,

@@ -10,18 +10,20 @@ from rich import box
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
+    ArchiveOption,
     ConfigOption,
     EndOption,
     IssliveYearOption,
     JsonOption,
+    OptionalTelemetryArgument,
     SkipBadRowsOption,
     StartOption,
-    TelemetryArgument,
 )
 from hullwatch.habitat import load_habitat
 from hullwatch.locate import locate_leak
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 
 #: Hypotheses listed in the text output.
 TOP = 8
@@ -29,7 +31,8 @@ TOP = 8
 
 @app.command("locate")
 def locate_command(
-    telemetry: TelemetryArgument,
+    telemetry: OptionalTelemetryArgument = None,
+    archive: ArchiveOption = None,
     start: StartOption = None,
     end: EndOption = None,
     config: ConfigOption = None,
@@ -44,8 +47,16 @@ def locate_command(
     """Where the leak is: a posterior over modules, closed-hatch seals and "no leak",
     from each compartment's gas loss under each hatch configuration. Assumes one leak."""
     habitat = load_habitat(config)
-    data = load_telemetry(
-        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    data = load_input(
+        telemetry,
+        archive,
+        habitat,
+        config,
+        start=start,
+        end=end,
+        skip_bad_rows=skip_bad_rows,
+        isslive_year=isslive_year,
+        context_s=CONTEXT_S,
     )
     t0 = to_utc_datetime64(start) if start else None
     t1 = to_utc_datetime64(end) if end else None

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import load_input, window_with_state
+from hullwatch.cli.options import ArchiveOption
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
 from hullwatch.locate import locate_leak
@@ -18,7 +20,7 @@ from hullwatch.locate.plan import (
     plan_isolation,
     prior_belief,
 )
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 from hullwatch.units import POUND_KG, to_si
 
 
@@ -33,6 +35,13 @@ def plan_command(
     ] = None,
     telemetry: Annotated[
         str | None, typer.Option("--telemetry", help="Starting belief: `locate` on this file.")
+    ] = None,
+    archive: ArchiveOption = None,
+    data_start: Annotated[
+        str | None, typer.Option("--data-start", help="Starting belief from data after (ISO 8601).")
+    ] = None,
+    data_end: Annotated[
+        str | None, typer.Option("--data-end", help="Starting belief from data before (ISO 8601).")
     ] = None,
     constraints_file: Annotated[
         Path | None, typer.Option("--constraints", help="Constraints TOML (same fields).")
@@ -73,8 +82,8 @@ def plan_command(
     """Plan the next hatch closures: which hatches, how long to hold, and which
     configuration to go to after each outcome (maximum expected information per day)."""
     habitat = load_habitat(config)
-    if posterior is not None and telemetry is not None:
-        raise InputError("give --posterior or --telemetry, not both", field="--posterior")
+    if posterior is not None and (telemetry is not None or archive is not None):
+        raise InputError("give --posterior or --telemetry/--archive, not both", field="--posterior")
     base = load_constraints(constraints_file) if constraints_file else IsolationConstraints()
     constraints = base.merged(
         keep_access=keep_access or (),
@@ -86,8 +95,19 @@ def plan_command(
     constraints.validate(habitat)
     if posterior is not None:
         belief = belief_from_posterior_file(posterior, habitat)
-    elif telemetry is not None:
-        belief = belief_from_result(locate_leak(load_telemetry(telemetry, habitat), habitat))
+    elif telemetry is not None or archive is not None:
+        data = load_input(
+            telemetry,
+            archive,
+            habitat,
+            config,
+            start=data_start,
+            end=data_end,
+            argument="--telemetry",
+        )
+        if telemetry is not None:
+            data = window_with_state(data, habitat, data_start, data_end)
+        belief = belief_from_result(locate_leak(data, habitat))
     else:
         belief = prior_belief(habitat)
     if leak_rate_lb_per_day is not None:
@@ -96,7 +116,7 @@ def plan_command(
         belief.leak_rate_kg_per_day = leak_rate_lb_per_day * POUND_KG
         belief.leak_rate_upper_kg_per_day = max(
             belief.leak_rate_kg_per_day,
-            belief.leak_rate_upper_kg_per_day if posterior or telemetry else 0.0,
+            belief.leak_rate_upper_kg_per_day if posterior or telemetry or archive else 0.0,
         )
     plan = plan_isolation(
         habitat,

@@ -11,24 +11,28 @@ from rich.table import Table
 
 from hullwatch.analysis.leakrate import EXTRA_UNITS, LeakRateResult, leak_rate
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
+    ArchiveOption,
     ConfigOption,
     EndOption,
     IssliveYearOption,
     JsonOption,
+    OptionalTelemetryArgument,
     SkipBadRowsOption,
     StartOption,
-    TelemetryArgument,
 )
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 
 
 @app.command("rate")
 def rate_command(
-    telemetry: TelemetryArgument,
+    telemetry: OptionalTelemetryArgument = None,
+    *,
     module: Annotated[str, typer.Option("--module", help="A module of the compartment.")],
+    archive: ArchiveOption = None,
     start: StartOption = None,
     end: EndOption = None,
     config: ConfigOption = None,
@@ -52,8 +56,16 @@ def rate_command(
                 f"unknown unit {unit!r}; use {', '.join(EXTRA_UNITS)}", field="--units"
             )
     habitat = load_habitat(config)
-    data = load_telemetry(
-        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    data = load_input(
+        telemetry,
+        archive,
+        habitat,
+        config,
+        start=start,
+        end=end,
+        skip_bad_rows=skip_bad_rows,
+        isslive_year=isslive_year,
+        context_s=CONTEXT_S,
     )
     t0 = to_utc_datetime64(start) if start else None
     t1 = to_utc_datetime64(end) if end else None

@@ -12,7 +12,7 @@ from typing import IO, Annotated
 import typer
 
 from hullwatch.cli.app import app, console
-from hullwatch.cli.cmd_detect import detector_options
+from hullwatch.cli.cmd_detect import StatisticOption, detector_options
 from hullwatch.cli.options import (
     BlockOption,
     ConfigOption,
@@ -22,6 +22,7 @@ from hullwatch.cli.options import (
     WarmupOption,
 )
 from hullwatch.detect import Alarm, Monitor, StreamAssembler, StreamEvent
+from hullwatch.detect.detector import DEFAULT_STATISTIC
 from hullwatch.detect.feed import FeedParser
 from hullwatch.errors import InputError
 from hullwatch.telemetry import load_telemetry
@@ -121,10 +122,11 @@ def watch_command(
     warmup: WarmupOption = "2d",
     block: BlockOption = "30min",
     rapid_rate: RapidRateOption = 0.5,
+    statistic: StatisticOption = DEFAULT_STATISTIC,
 ) -> None:
     """Follow a growing long-form CSV file (or stdin) and print hatch changes, gas steps,
     losses of signal and alarms as they happen; Ctrl-C or the end of stdin stops it."""
-    detector = detector_options(config, false_alarms_per_year, warmup, block, rapid_rate)
+    detector = detector_options(config, false_alarms_per_year, warmup, block, rapid_rate, statistic)
     if history is not None:
         detector.fit(load_telemetry(history, detector.habitat))
     monitor = Monitor(detector)

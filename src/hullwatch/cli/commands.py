@@ -4,6 +4,7 @@ from hullwatch.cli import (  # noqa: F401
     cmd_demo,
     cmd_detect,
     cmd_events,
+    cmd_ingest,
     cmd_locate,
     cmd_plan,
     cmd_rate,

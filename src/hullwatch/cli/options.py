@@ -42,3 +42,11 @@ BlockOption = Annotated[str, typer.Option("--block", help="Averaging block of th
 RapidRateOption = Annotated[
     float, typer.Option("--rapid-rate", help="Rapid-depress alarm rate [mmHg/min].")
 ]
+ArchiveOption = Annotated[
+    Path | None,
+    typer.Option("--archive", help="Read from this archive folder instead of a file."),
+]
+OptionalTelemetryArgument = Annotated[
+    str | None,
+    typer.Argument(help="Telemetry file, ISS-Mimic recording, or -; or give --archive DIR."),
+]

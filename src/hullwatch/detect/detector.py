@@ -9,14 +9,17 @@ For each compartment (one per hatch configuration, from the hatch channels):
    at least as fast as the rapid-depress rate (which that rule reports), or their
    settling time (``settle_s``, as the leak-rate fit uses), are cut out.  A slower
    gas-mass fall stays in: a hole that opens suddenly looks exactly like it.
-3. The loss rate between consecutive clean blocks, ``x = -(mean_k - mean_{k-1}) / block_s``,
-   is whitened by the compartment's AR noise model (:mod:`hullwatch.detect.whiten`).
-4. The innovations feed a CUSUM bank (:mod:`hullwatch.detect.statistic`); the
-   decision rule (:mod:`hullwatch.detect.rule`) fires at the threshold set from the
-   requested false-alarm rate.
-5. On an alarm the onset and the rate step are estimated from the innovations kept,
-   the CUSUM is reset, and the noise model and reference rate are re-learned over
-   ``warmup_s`` of new data, after which a further step is a ``leak_increase``.
+3. The clean block means feed the statistic chosen by name from
+   :data:`hullwatch.detect.registry.STATISTICS`: ``cusum-ar`` (default) whitens the
+   loss rate between consecutive clean blocks by an AR noise model and runs a CUSUM
+   bank on it; ``glr-level`` whitens the gas-mass level itself by the Kalman filter
+   of an OU + random-walk + white noise model and runs a GLR for a leak ramp over
+   the change points of the last ``onset_lookback_s``.
+4. The decision rule (:mod:`hullwatch.detect.rule`) fires at the threshold the
+   registry pairs with the statistic, set from the requested false-alarm rate.
+5. On an alarm the onset and the rate step are estimated by the statistic, and the
+   noise model and reference rate are re-learned over ``warmup_s`` of new data,
+   after which a further step is a ``leak_increase``.
 
 A compartment first seen without a model learns one over ``warmup_s`` of its own
 data (``fit`` supplies models beforehand).  The rapid-depress rule
@@ -36,9 +39,17 @@ from hullwatch.analysis.steps import find_steps
 from hullwatch.detect.grid import GasSample, grid_samples
 from hullwatch.detect.model import Alarm, StreamEvent
 from hullwatch.detect.rapid import RapidDepressRule
-from hullwatch.detect.rule import ThresholdRule, cusum_threshold
-from hullwatch.detect.statistic import CusumBank, OnsetProfile
-from hullwatch.detect.whiten import ARNoise, Innovations, fit_ar_noise
+from hullwatch.detect.registry import (
+    AUTO_GLR_MIN_VOLUME_M3,
+    STATISTICS,
+    BlockStatistic,
+    NoiseSummary,
+    Piece,
+    StatisticSettings,
+    statistic_choice,
+    statistic_spec,
+)
+from hullwatch.detect.rule import ThresholdRule
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.events import DEFAULT_EVENT_SETTINGS
 from hullwatch.habitat import Compartment, Habitat
@@ -57,6 +68,8 @@ from hullwatch.units import (
 Z95 = 1.959964
 #: Z value of a one-sided 95 % bound.
 Z95_ONE_SIDED = 1.644854
+#: The statistic a detector runs unless told otherwise.
+DEFAULT_STATISTIC = "auto"
 
 
 @dataclass
@@ -66,17 +79,15 @@ class _Track:
     key: Compartment
     grid: deque[tuple[int, float]]
     marks: deque[tuple[int, int]]
-    profile: OnsetProfile
-    bank: CusumBank
+    stat: BlockStatistic
+    rule: ThresholdRule
     rapid: RapidDepressRule
     block: int | None = None
     block_sum: float = 0.0
     block_count: int = 0
     prev: tuple[int, float, bool] | None = None
-    runs: list[list[float]] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)
     n_learned: int = 0
-    noise: ARNoise | None = None
-    innovations: Innovations | None = None
     baseline_kg_per_s: float | None = None
     alarmed: bool = False
     reported_until: int = -(2**62)
@@ -111,7 +122,8 @@ class LeakDetector:
     settle_s : float
         Data cut out after each gas step. [s]
     onset_lookback_s : float
-        Innovations kept to date an onset. [s]
+        Evidence kept to date an onset; for ``glr-level`` also the window of
+        candidate change points. [s]
     rapid_rate_mmhg_per_min : float
         Rapid-depress rate: the Russian "emergency leak" level starts at 0.5 mmHg/min
         (iss-facts.md). [mmHg/min]
@@ -126,6 +138,13 @@ class LeakDetector:
         No row for this long is a loss of signal. [s]
     gas : Gas
         The cabin gas.
+    statistic : str
+        The detection statistic by its name in
+        :data:`hullwatch.detect.registry.STATISTICS` (``cusum-ar`` or ``glr-level``,
+        for every compartment), or ``auto`` (default): ``glr-level`` for
+        compartments of at least
+        :data:`~hullwatch.detect.registry.AUTO_GLR_MIN_VOLUME_M3`, ``cusum-ar`` for
+        smaller ones.
     """
 
     def __init__(
@@ -147,6 +166,7 @@ class LeakDetector:
         floor_mmhg: float = 520.0,
         stale_s: float = 10.0 * SECONDS_PER_MINUTE,
         gas: Gas = CABIN_AIR,
+        statistic: str = DEFAULT_STATISTIC,
     ) -> None:
         for name, value in (
             ("block_s", block_s),
@@ -174,7 +194,15 @@ class LeakDetector:
         self.floor_mmhg = floor_mmhg
         self.stale_s = stale_s
         self.gas = gas
-        self.rule = ThresholdRule(cusum_threshold(false_alarms_per_year, block_s, len(designs)))
+        self.statistic = statistic
+        self._choose = statistic_choice(statistic)
+        self._settings = StatisticSettings(block_s, ar_order, tuple(designs), onset_lookback_s)
+        self._rules = {
+            name: ThresholdRule(spec.threshold(false_alarms_per_year, self._settings))
+            for name, spec in STATISTICS.items()
+        }
+        #: The rule of the statistic most compartments get (``cusum-ar`` under ``auto``).
+        self.rule = self._rules[self._choose(0.0)]
         self._block_ns = round(block_s * 1e9)
         self._grid_ns = round(grid_s * 1e9)
         self._tracks: dict[Compartment, _Track] = {}
@@ -185,17 +213,35 @@ class LeakDetector:
 
     @property
     def threshold(self) -> float:
-        """CUSUM threshold ``h`` of the decision rule. [-]"""
+        """Threshold ``h`` of :attr:`rule`; each alarm carries its own. [-]"""
         return self.rule.threshold
+
+    @property
+    def method(self) -> str:
+        """The statistic, as the JSON ``method`` names it (``auto``: both, and where)."""
+        small, large = self._choose(0.0), self._choose(np.inf)
+        if small == large:
+            return statistic_spec(small).method
+        return (
+            f"{statistic_spec(large).method} for compartments of at least "
+            f"{AUTO_GLR_MIN_VOLUME_M3:g} m3, else {statistic_spec(small).method}"
+        )
+
+    def statistic_for(self, compartment: Compartment) -> str:
+        """The statistic a compartment gets."""
+        return self._choose(self.habitat.volume_m3(compartment))
 
     @property
     def warmup_blocks(self) -> int:
         """Block rates needed to learn a noise model."""
         return max(round(self.warmup_s / self.block_s), 2 * self.ar_order + 4)
 
-    def noise_models(self) -> dict[Compartment, ARNoise]:
-        """The fitted noise model of every compartment that has one."""
-        return {k: t.noise for k, t in self._tracks.items() if t.noise is not None}
+    def noise_models(self) -> dict[Compartment, NoiseSummary]:
+        """The fitted noise model of every compartment that has one.
+
+        Each has ``mean_kg_per_s`` and ``mean_se_kg_per_s`` (the reference rate).
+        """
+        return {k: t.stat.model for k, t in self._tracks.items() if t.stat.model is not None}
 
     def fit(self, history: Telemetry) -> LeakDetector:
         """Learn each compartment's noise model and reference rate from leak-free history.
@@ -279,13 +325,12 @@ class LeakDetector:
 
     def _track(self, key: Compartment) -> _Track:
         if key not in self._tracks:
-            capacity = max(1, int(self.onset_lookback_s / self.block_s))
             self._tracks[key] = _Track(
                 key=key,
                 grid=deque(maxlen=max(16, int(self.step_window_s / self.grid_s))),
                 marks=deque(maxlen=256),
-                profile=OnsetProfile(capacity),
-                bank=CusumBank(self.designs),
+                stat=statistic_spec(self.statistic_for(key)).make(self._settings),
+                rule=self._rules[self.statistic_for(key)],
                 rapid=RapidDepressRule(
                     float(mmhg_to_pa(self.rapid_rate_mmhg_per_min)) / SECONDS_PER_MINUTE,
                     float(mmhg_to_pa(self.rapid_min_drop_mmhg)),
@@ -304,10 +349,8 @@ class LeakDetector:
         track.prev = None
         track.last_time = None
         track.rapid.reset()
-        track.bank.reset()
-        track.profile.clear()
-        if track.innovations is not None:
-            track.innovations.gap()
+        track.stat.reset()
+        track.stat.gap()
 
     def _find_marks(self, track: _Track, sample: GasSample) -> None:
         """Gas steps in the trailing grid, as cut-out spans; report new ones."""
@@ -358,76 +401,64 @@ class LeakDetector:
         mean = track.block_sum / track.block_count if track.block_count else float("nan")
         self._find_marks(track, sample)
         prev, track.prev = track.prev, (block, mean, valid)
-        usable = (
+        if not valid or self._tainted(track, block):
+            self._gap(track)
+            return None
+        continues = (
             prev is not None
             and prev[0] == block - 1
             and prev[2]
-            and valid
-            and not self._tainted(track, block)
             and not self._tainted(track, block - 1)
         )
-        if not usable or prev is None:
-            self._gap(track)
-            return None
-        rate = -(mean - prev[1]) / self.block_s
-        span = (
-            np.datetime64((block - 1) * self._block_ns, "ns"),
-            np.datetime64((block + 1) * self._block_ns, "ns"),
-        )
-        return self._rate(track, rate, span, sample)
+        return self._mean(track, block, mean, continues, sample)
 
     def _gap(self, track: _Track) -> None:
-        if track.innovations is not None and track.noise is not None and not self._learning(track):
-            track.innovations.gap()
-        elif track.runs and track.runs[-1]:
-            track.runs.append([])
+        if not self._learning(track):
+            track.stat.gap()
+        elif track.pieces and track.pieces[-1]:
+            track.pieces.append([])
 
     def _learning(self, track: _Track) -> bool:
-        return self._fitting or track.innovations is None
+        return self._fitting or track.stat.model is None
 
-    def _rate(
-        self,
-        track: _Track,
-        rate: float,
-        span: tuple[np.datetime64, np.datetime64],
-        sample: GasSample,
+    def _mean(
+        self, track: _Track, block: int, mean: float, continues: bool, sample: GasSample
     ) -> Alarm | None:
         if self._learning(track):
-            if not track.runs:
-                track.runs.append([])
-            track.runs[-1].append(rate)
-            track.n_learned += 1
+            if not continues and track.pieces and track.pieces[-1]:
+                track.pieces.append([])
+            if not track.pieces:
+                track.pieces.append([])
+            track.pieces[-1].append((block, mean))
+            if not continues:
+                return None
+            track.n_learned += 1  # one more block-to-block rate
             cap = 60 * self.warmup_blocks
-            while track.n_learned > cap and track.runs:
-                track.n_learned -= len(track.runs[0])
-                track.runs.pop(0)
+            while track.n_learned > cap and len(track.pieces) > 1:
+                track.n_learned -= max(len(track.pieces[0]) - 1, 0)
+                track.pieces.pop(0)
             if not self._fitting and track.n_learned >= self.warmup_blocks:
                 self._learn(track, int(sample.time.astype("datetime64[ns]").astype(np.int64)))
             return None
-        assert track.innovations is not None
-        u, coefficients, sigma = track.innovations.update(rate)
-        track.profile.add(u, coefficients, sigma, span)
-        score = track.bank.update(u)
-        if not self.rule.fires(score):
+        score = track.stat.update(block, mean, continues)
+        if not track.rule.fires(score):
             return None
         return self._alarm(track, sample, score)
 
     def _learn(self, track: _Track, now: int) -> None:
-        runs = [np.array(r) for r in track.runs if r]
+        pieces = [p for p in track.pieces if p]
         try:
-            noise = fit_ar_noise(runs, self.ar_order)
-        except AnalysisError:
+            track.stat.fit(pieces)
+        except (AnalysisError, np.linalg.LinAlgError):
             return
-        track.noise = noise
-        track.innovations = Innovations(
-            noise, noise.mean_kg_per_s + Z95_ONE_SIDED * noise.mean_se_kg_per_s
-        )
+        model = track.stat.model
+        assert model is not None
         if track.baseline_kg_per_s is None:
-            track.baseline_kg_per_s = noise.mean_kg_per_s
-        track.runs, track.n_learned = [], 0
-        track.bank.reset()
-        track.profile.clear()
-        known = noise.mean_kg_per_s - track.baseline_kg_per_s
+            track.baseline_kg_per_s = model.mean_kg_per_s
+        rates_used = track.n_learned
+        track.pieces, track.n_learned = [], 0
+        track.stat.reset()
+        known = model.mean_kg_per_s - track.baseline_kg_per_s
         self._events.append(
             StreamEvent(
                 "model_ready",
@@ -436,30 +467,27 @@ class LeakDetector:
                 {
                     "compartment": list(track.key),
                     "reference_rate_kg_per_day": round(
-                        float(kg_per_s_to_kg_per_day(noise.mean_kg_per_s)), 4
+                        float(kg_per_s_to_kg_per_day(model.mean_kg_per_s)), 4
                     ),
                     "known_leak_kg_per_day": round(float(kg_per_s_to_kg_per_day(known)), 4),
-                    "noise_kg_per_day": round(float(kg_per_s_to_kg_per_day(noise.sigmas[-1])), 4),
-                    "rates_used": noise.n_used,
+                    "noise_kg_per_day": round(
+                        float(kg_per_s_to_kg_per_day(track.stat.noise_kg_per_s)), 4
+                    ),
+                    "rates_used": rates_used,
+                    "statistic": self.statistic_for(track.key),
                 },
             )
         )
 
     def _alarm(self, track: _Track, sample: GasSample, score: float) -> Alarm:
-        assert track.noise is not None and track.baseline_kg_per_s is not None
-        estimate = track.profile.estimate()
-        assert estimate is not None  # the profile holds the innovation that fired
-        spans = list(track.profile.span)
-        half = np.timedelta64(self._block_ns // 2, "ns")
-        onset = spans[estimate.index][0] + 2 * half
-        # The first rate a ramp touches moves by only part of the step, and the AR
-        # predictor spreads it over the next ones: the interval reaches one block earlier.
-        low = spans[estimate.low][0] - 2 * half
-        high = spans[estimate.high][1]
-        reference = track.innovations.reference if track.innovations else track.noise.mean_kg_per_s
-        known = reference - track.baseline_kg_per_s
-        rate = known + estimate.shift_kg_per_s
-        half_width = Z95 * estimate.shift_sigma_kg_per_s
+        assert track.stat.model is not None and track.baseline_kg_per_s is not None
+        change = track.stat.estimate()
+        assert change is not None  # the statistic holds the evidence that fired
+        onset = np.datetime64(change.onset_ns, "ns")
+        low, high = np.datetime64(change.low_ns, "ns"), np.datetime64(change.high_ns, "ns")
+        known = track.stat.reference_kg_per_s - track.baseline_kg_per_s
+        rate = known + change.step_kg_per_s
+        half_width = Z95 * change.step_se_kg_per_s
         kind = "leak_increase" if track.alarmed else "leak_onset"
         per_day = float(kg_per_s_to_kg_per_day(rate))
         message = (
@@ -469,10 +497,8 @@ class LeakDetector:
         )
         track.alarmed = True
         # Re-learn the reference (the new leak rate) and the noise from the data that follows.
-        track.innovations = None
-        track.runs, track.n_learned = [], 0
-        track.bank.reset()
-        track.profile.clear()
+        track.stat.forget()
+        track.pieces, track.n_learned = [], 0
         return Alarm(
             time=sample.time,
             kind=kind,
@@ -484,7 +510,7 @@ class LeakDetector:
             message=message,
             pressure_pa=sample.pressure_pa,
             statistic=score,
-            threshold=self.rule.threshold,
+            threshold=track.rule.threshold,
         )
 
     def run(self, samples: Iterable[GasSample]) -> list[Alarm]:

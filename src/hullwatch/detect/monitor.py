@@ -90,12 +90,14 @@ class DetectResult:
     start, end : numpy.datetime64
         First and last grid time.
     threshold : float
-        CUSUM threshold. [-]
+        Threshold of the decision rule. [-]
     false_alarms_per_year : float
         The rate it was set for. [1/year]
     warnings : list of str
         Reading warnings and data-quality problems.
     skipped_rows : int
+    method : str
+        The detection statistic (its registry's JSON name).
     """
 
     alarms: list[Alarm]
@@ -106,6 +108,7 @@ class DetectResult:
     false_alarms_per_year: float
     warnings: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+    method: str = "cusum_bank_on_whitened_block_gas_mass_rate"
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` object (formats.md section 3)."""
@@ -114,7 +117,7 @@ class DetectResult:
             "events": [e.to_dict() for e in self.events],
             "start": None if self.start is None else iso_z(self.start),
             "end": None if self.end is None else iso_z(self.end),
-            "method": "cusum_bank_on_whitened_block_gas_mass_rate",
+            "method": self.method,
             "threshold": round(self.threshold, 3),
             "false_alarms_per_year": self.false_alarms_per_year,
             "warnings": list(self.warnings),
@@ -206,4 +209,5 @@ def detect_leaks(
         detector.false_alarms_per_year,
         warnings,
         telemetry.skipped_rows,
+        detector.method,
     )

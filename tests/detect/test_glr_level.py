@@ -1,0 +1,194 @@
+"""The ``glr-level`` statistic: exact whitening, a known ramp, silence without one, causality."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from scipy import stats
+from tests.detect.conftest import START, run
+
+from hullwatch.analysis.regression import NoiseModel
+from hullwatch.cli.app import main
+from hullwatch.detect import (
+    STATISTICS,
+    LeakDetector,
+    LevelModel,
+    RampGlr,
+    detect_leaks,
+    fit_level_model,
+    glr_threshold,
+)
+from hullwatch.errors import InputError
+from hullwatch.habitat import load_habitat
+from hullwatch.simulate import SimulationResult
+from hullwatch.units import kg_per_day_to_kg_per_s, lb_per_day_to_kg_per_day
+
+BLOCK_S = 1800.0
+#: OU (6 h at 30-min blocks) plus white noise plus a weak walk, in kg^2.
+NOISE = NoiseModel(ou_variance=0.02, white_variance=0.006, phi=float(np.exp(-0.5 / 6.0)))
+WALKING = NoiseModel(0.02, 0.006, float(np.exp(-0.5 / 6.0)), walk_variance=2e-4)
+
+
+def _series(noise: NoiseModel, times: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One draw of the noise at ``times`` (blocks), from its covariance."""
+    cov = noise.covariance(times - times[0])
+    return np.linalg.cholesky(cov) @ rng.standard_normal(times.size)
+
+
+def _model(noise: NoiseModel, slope_se: float = 1e-4) -> LevelModel:
+    return LevelModel(noise, 0.0, slope_se, BLOCK_S, 1000)
+
+
+def test_registry_names_both_statistics_and_rejects_others() -> None:
+    assert {"cusum-ar", "glr-level"} <= set(STATISTICS)
+    with pytest.raises(InputError, match="glr-level"):
+        LeakDetector(load_habitat(), statistic="glr")
+
+
+def test_whitened_ramp_statistic_is_standard_normal_across_gaps() -> None:
+    """Under H0, Z = S_ru / sqrt(S_rr) of every candidate is N(0, 1): the filter whitens exactly.
+
+    The series has two pieces (a cut-out repress moves the level between them) and a
+    random walk, and a reference slope drawn from its prior; 400 draws (the
+    standard error of each standard deviation is 0.035).
+    """
+    rng = np.random.default_rng(7)
+    times = np.concatenate([np.arange(60.0), np.arange(66.0, 120.0)]) + 0.5
+    slope_se = 0.002  # kg per block: the prior of the reference slope
+    z = []
+    for _ in range(400):
+        y = _series(WALKING, times, rng) + slope_se * rng.standard_normal() * times
+        y[times > 60] += 5.0  # the repress: a level step the new piece absorbs
+        glr = RampGlr(_model(WALKING, slope_se=slope_se), window_blocks=200)
+        for k, (t, v) in enumerate(zip(times, y, strict=True)):
+            if k == 60:
+                glr.gap()
+            glr.update(t, v)
+        chosen = np.searchsorted(glr.tau, [20.0, 70.0, 100.0])
+        z.append(glr.s_ru[chosen] / np.sqrt(glr.s_rr[chosen]))
+    values = np.array(z)
+    assert np.all(np.abs(values.mean(axis=0)) < 0.2)
+    assert np.all(np.abs(values.std(axis=0) - 1.0) < 0.12)
+    assert stats.kstest(values[:, 1], "norm").pvalue > 0.01
+
+
+def test_known_ramp_is_detected_dated_and_measured() -> None:
+    """A ramp of 4 lb/day in OU + white noise: alarm after the onset, truth in the intervals."""
+    rate_kg_per_block = float(lb_per_day_to_kg_per_day(4.0)) / 48.0
+    h = glr_threshold(1.0, BLOCK_S, 336)
+    onset = 96.0
+    delays, covered_onset, covered_rate = [], 0, 0
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        times = np.arange(400.0) + 0.5
+        y = _series(NOISE, times, rng) - rate_kg_per_block * np.maximum(times - onset, 0.0)
+        glr = RampGlr(_model(NOISE), window_blocks=336)
+        for t, v in zip(times, y, strict=True):
+            if glr.update(t, v) >= h:
+                break
+        assert t > onset
+        delays.append(t + 0.5 - onset)
+        estimate = glr.estimate()
+        assert estimate is not None
+        covered_onset += estimate.low_blocks <= onset <= estimate.high_blocks
+        half = 1.96 * estimate.rate_se_kg_per_block
+        covered_rate += abs(estimate.rate_kg_per_block - rate_kg_per_block) <= half
+    # A ramp against reverting OU noise: the information grows like t^3, so about
+    # (2 h 6 s2 theta / L^2)^(1/3) with s2 theta the OU's long-run variance density.
+    density = 2 * NOISE.ou_variance * (-1 / np.log(NOISE.phi))
+    expected = (2 * h * 6 * density / rate_kg_per_block**2) ** (1 / 3)
+    assert 0.5 * expected < np.median(delays) < 1.5 * expected
+    # The intervals are set at the alarm, so they are biased: loose coverage checks.
+    assert covered_onset >= 30 and covered_rate >= 28
+
+
+def test_no_alarm_without_a_ramp_at_the_requested_rate() -> None:
+    """A simulated year of OU + white noise at 100 false alarms per year requested."""
+    rng = np.random.default_rng(5)
+    years, requested = 1.0, 100.0
+    h = glr_threshold(requested, BLOCK_S, 96)
+    n = int(years * 365.25 * 48)
+    phi, ou_sd = NOISE.phi, np.sqrt(NOISE.ou_variance)
+    ou = np.empty(n)
+    ou[0] = ou_sd * rng.standard_normal()
+    shocks = ou_sd * np.sqrt(1 - phi**2) * rng.standard_normal(n)
+    for k in range(1, n):
+        ou[k] = phi * ou[k - 1] + shocks[k]
+    y = ou + np.sqrt(NOISE.white_variance) * rng.standard_normal(n)
+    glr = RampGlr(_model(NOISE), window_blocks=96)
+    alarms = 0
+    for k in range(n):
+        if glr.update(k + 0.5, float(y[k])) >= h:
+            alarms += 1
+            glr.reset()
+    # The union bound makes the requested rate an upper bound.
+    assert alarms <= stats.poisson.ppf(0.99, requested * years)
+
+
+def test_level_model_fit_recovers_the_reference_slope() -> None:
+    rng = np.random.default_rng(9)
+    times = np.arange(480.0) + 0.5
+    slope = -0.01  # kg per block
+    y = 1200.0 + slope * times + _series(NOISE, times, rng)
+    model = fit_level_model([(times[:200], y[:200]), (times[210:], y[210:] + 3.0)], BLOCK_S)
+    assert abs(model.slope_kg_per_block - slope) < 3 * model.slope_se_kg_per_block
+    assert model.mean_kg_per_s == pytest.approx(-slope / BLOCK_S, abs=4 * model.mean_se_kg_per_s)
+
+
+#: The whole station, hatches open, a 10 lb/day hole in the PrK at 6 h.
+STATION_LEAK_LB_PER_DAY = 10.0
+STATION_ONSET = np.datetime64("2026-05-01T06:00:00", "ns")
+
+
+@pytest.fixture(scope="module")
+def station_history() -> SimulationResult:
+    return run({"simulation": {"duration": "3d", "seed": 900, "start": START}})
+
+
+@pytest.fixture(scope="module")
+def station_leak() -> SimulationResult:
+    return run(
+        {
+            "simulation": {"duration": "30h", "seed": 101, "start": START},
+            "leaks": [
+                {
+                    "module": "PrK",
+                    "model": "orifice",
+                    "rate_lb_per_day": STATION_LEAK_LB_PER_DAY,
+                    "onset": "6h",
+                }
+            ],
+        }
+    )
+
+
+def test_station_leak_is_seen_causally(
+    station_history: SimulationResult, station_leak: SimulationResult
+) -> None:
+    habitat = station_history.habitat
+    fitted = LeakDetector(habitat, statistic="glr-level").fit(station_history.to_telemetry())
+    telemetry = station_leak.to_telemetry()
+    result = detect_leaks(telemetry, habitat, detector=copy.deepcopy(fitted))
+    assert result.to_dict()["method"] == STATISTICS["glr-level"].method
+    leaks = [a for a in result.alarms if a.kind != "rapid_depress"]
+    assert [a.kind for a in leaks] == ["leak_onset"]
+    alarm = leaks[0]
+    assert "PrK" in alarm.compartment and len(alarm.compartment) > 10
+    assert STATION_ONSET < alarm.time < STATION_ONSET + np.timedelta64(18, "h")
+    assert alarm.onset_ci95[0] <= STATION_ONSET <= alarm.onset_ci95[1]
+    truth = kg_per_day_to_kg_per_s(lb_per_day_to_kg_per_day(STATION_LEAK_LB_PER_DAY))
+    assert alarm.leak_rate_ci95_kg_per_s is not None
+    low, high = alarm.leak_rate_ci95_kg_per_s
+    assert low <= truth <= high
+    # Truncated 30 s after the alarm: the same alarm, and it is the last.
+    cut = telemetry.window(None, alarm.time + np.timedelta64(30, "s"))
+    short = detect_leaks(cut, habitat, detector=copy.deepcopy(fitted))
+    assert short.alarms[-1] == alarm
+
+
+def test_cli_statistic_option(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    status = main(["detect", str(tmp_path / "none.csv"), "--statistic", "nope", "--json"])
+    captured = capsys.readouterr()
+    assert status == 2 and "--statistic" in captured.err and "glr-level" in captured.err
