@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hullwatch.analysis.reserve import FLOOR_MMHG
 from hullwatch.analysis.steps import find_steps
 from hullwatch.detect.grid import GasSample, grid_samples
 from hullwatch.detect.model import Alarm, StreamEvent
@@ -163,7 +164,7 @@ class LeakDetector:
         rapid_rate_mmhg_per_min: float = 0.5,
         rapid_min_drop_mmhg: float = 1.0,
         rapid_window_s: float = 5.0 * SECONDS_PER_MINUTE,
-        floor_mmhg: float = 520.0,
+        floor_mmhg: float = FLOOR_MMHG,
         stale_s: float = 10.0 * SECONDS_PER_MINUTE,
         gas: Gas = CABIN_AIR,
         statistic: str = DEFAULT_STATISTIC,
