@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser openmct
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,25 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/hullwatch demo --out hullwatch-demo
 
+## make browser: Debian's chromium for the headless-browser tests (apt-get, only if absent).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing chromium for the browser tests (apt-get)"; \
+		$$SUDO apt-get update -q && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	fi
+
+## make openmct: Open MCT from npm for the Open MCT browser test (npm ci, only if absent).
+OPENMCT_DIR := web/openmct
+$(OPENMCT_DIR)/node_modules/openmct/dist/openmct.js: $(OPENMCT_DIR)/package-lock.json
+	cd $(OPENMCT_DIR) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+openmct: $(OPENMCT_DIR)/node_modules/openmct/dist/openmct.js
+
 ## make test: lint, type-check, and run the whole test suite (slow benchmarks excluded).
-test: $(STAMP) lint
+test: $(STAMP) lint browser openmct
 	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP)

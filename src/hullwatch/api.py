@@ -29,6 +29,7 @@ from hullwatch.locate.constraints import IsolationConstraints
 from hullwatch.locate.plan import IsolationPlan, plan_isolation
 from hullwatch.physics import AIR, LEAK_MODELS, Gas, LeakModel, gas_mass_kg, leak_model
 from hullwatch.physics.leakflow import effective_areas_m2
+from hullwatch.report.build import Report, build_report
 from hullwatch.risk import RiskAssessment, RiskTable, assess_risk, load_risk_table
 from hullwatch.simulate import Scenario, SimulationResult, load_scenario, simulate
 from hullwatch.simulate.output import write_simulation
@@ -61,6 +62,7 @@ __all__ = [
     "LocatePriors",
     "LocateResult",
     "PlanLeak",
+    "Report",
     "RepressPlan",
     "ReserveTimeResult",
     "RiskAssessment",
@@ -70,6 +72,7 @@ __all__ = [
     "StateDB",
     "Telemetry",
     "assess_risk",
+    "build_report",
     "detect_events",
     "detect_leaks",
     "effective_areas_m2",
