@@ -12,6 +12,7 @@ as ``hullwatch events`` does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,7 @@ from hullwatch.events import DEFAULT_EVENT_SETTINGS
 from hullwatch.events.detect import pressure_span
 from hullwatch.events.hatches import infer_hatch_events, with_hatch_states
 from hullwatch.habitat import Compartment, Habitat
+from hullwatch.habitat.timeline import Configuration
 from hullwatch.telemetry import Telemetry, iso_z
 from hullwatch.units import SECONDS_PER_DAY, ZERO_CELSIUS_K
 
@@ -114,8 +116,12 @@ class EvidenceSet:
     end: np.datetime64
 
 
-def _step_sigma_kg(segment: SegmentRate, kind: str) -> tuple[float, float]:
+def _step_sigma_kg(segment: SegmentRate, kind: str, joined: bool = False) -> tuple[float, float]:
     """Mass removed by steps of ``kind`` and its standard deviation. [kg]
+
+    In a segment that began when hatches joined compartments, steps in its first
+    ``join_settle_s`` are the join itself (the pressures equalizing), as ``events``
+    treats them, not gas leaving the compartment.
 
     From the step's interval where the fit gave one; else from the residual noise
     (a raw change is the difference of two noisy levels); else, when the segment
@@ -123,8 +129,9 @@ def _step_sigma_kg(segment: SegmentRate, kind: str) -> tuple[float, float]:
     ``|dm| * sigma_T / T`` with the assumed-temperature uncertainty of ``events``.
     """
     total, variance = 0.0, 0.0
+    settle = np.timedelta64(round(DEFAULT_EVENT_SETTINGS.join_settle_s * 1e9), "ns")
     for step in segment.steps:
-        if step.kind != kind:
+        if step.kind != kind or (joined and step.start < segment.start + settle):
             continue
         total -= step.mass_change_kg
         if step.ci95_kg is not None:
@@ -140,12 +147,15 @@ def _step_sigma_kg(segment: SegmentRate, kind: str) -> tuple[float, float]:
     return total, float(np.sqrt(variance))
 
 
-def evidence_from_segment(segment: SegmentRate) -> Evidence | None:
-    """The evidence one fitted segment gives, or None when it gives none."""
+def evidence_from_segment(segment: SegmentRate, joined: bool = False) -> Evidence | None:
+    """The evidence one fitted segment gives, or None when it gives none.
+
+    ``joined``: the segment began when hatches joined compartments that were apart.
+    """
     days = float((segment.end - segment.start) / np.timedelta64(1, "s")) / SECONDS_PER_DAY
     if days <= 0:
         return None
-    depress_kg, depress_sigma = _step_sigma_kg(segment, "depress")
+    depress_kg, depress_sigma = _step_sigma_kg(segment, "depress", joined)
     rate, ci = segment.leak_rate_kg_per_day, segment.ci95_kg_per_day
     if rate is not None and ci is not None:
         variance = ((ci[1] - ci[0]) / (2 * Z95)) ** 2
@@ -167,6 +177,16 @@ def evidence_from_segment(segment: SegmentRate) -> Evidence | None:
         float(depress_kg),
         segment,
     )
+
+
+def _joined(configs: Sequence[Configuration], segment: SegmentRate) -> bool:
+    """Whether ``segment`` began when hatches joined modules that were apart."""
+    starts = np.array([c.start for c in configs], dtype="datetime64[ns]")
+    i = int(np.searchsorted(starts, segment.start, side="right")) - 1
+    if i <= 0:
+        return False
+    modules = set(segment.compartment)
+    return not any(modules <= set(c) for c in configs[i - 1].compartments)
 
 
 def _present(telemetry: Telemetry, habitat: Habitat, compartment: Compartment, q: str) -> bool:
@@ -250,7 +270,7 @@ def gather_evidence(
             skipped.append(f"compartments of {module}: {error}")
             continue
         for segment in segments:
-            item = evidence_from_segment(segment)
+            item = evidence_from_segment(segment, _joined(configs, segment))
             key = (iso_z(segment.start), iso_z(segment.end), tuple(segment.compartment))
             if item is None:
                 skipped.append(
