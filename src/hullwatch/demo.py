@@ -19,16 +19,93 @@ from typing import Any
 
 import numpy as np
 
+from hullwatch.analysis.forecast import ForecastResult, forecast_pressure
+from hullwatch.analysis.gas_budget import GasBudget
 from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
+from hullwatch.analysis.outlook import budget_for_leak, risk_for_leak
+from hullwatch.analysis.repress_plan import RepressPlan, leak_from_rate, plan_repress
 from hullwatch.detect.monitor import DetectResult, detect_leaks
+from hullwatch.habitat import Habitat
 from hullwatch.locate import LocateResult, locate_leak
 from hullwatch.locate.campaign import Campaign, CampaignStep, run_campaign
+from hullwatch.risk import RiskAssessment
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.simulate.output import write_simulation
-from hullwatch.telemetry import QualityReport, quality_report, read_telemetry
+from hullwatch.telemetry import QualityReport, Telemetry, quality_report, read_telemetry
+from hullwatch.units import mmhg_to_pa
 from hullwatch.validation.rate_mc import true_mean_rate
 
 DEMO_SCENARIO = "demo_prk.toml"
+
+
+@dataclass
+class DemoOutlook:
+    """The PrK's forecast, repress plan, gas margin and 5 x 5 cell, each with its picture."""
+
+    fit: LeakRateResult
+    forecast: ForecastResult
+    plan: RepressPlan
+    budget: GasBudget
+    risk: RiskAssessment
+    pictures: dict[str, Path]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: each analysis's own JSON, and the picture paths."""
+        return {
+            "fit": self.fit.to_dict(),
+            "forecast": self.forecast.to_dict(),
+            "repress_plan": self.plan.to_dict(),
+            "gas_budget": self.budget.to_dict(),
+            "risk": self.risk.to_dict(),
+            "pictures": {k: str(v) for k, v in self.pictures.items()},
+        }
+
+
+def demo_outlook(
+    telemetry: Telemetry,
+    habitat: Habitat,
+    detection: DetectResult,
+    fallback: LeakRateResult,
+    out_dir: Path,
+) -> DemoOutlook:
+    """Forecast, repress plan in the story's band, gas margin and risk, drawn to ``out_dir``.
+
+    The leak is fitted from the detector's onset estimate on (the whole window mixes
+    the sealed days with the leak), or ``fallback`` without an alarm.
+    """
+    from hullwatch.report.budget_plot import plot_gas_budget
+    from hullwatch.report.forecast_plot import plot_forecast
+    from hullwatch.report.repress_plot import plot_repress_plan
+    from hullwatch.risk import load_risk_table
+    from hullwatch.risk.plot import plot_risk_matrix
+
+    onsets = [a.onset_estimate for a in detection.alarms if a.kind == "leak_onset"]
+    fit = leak_rate(telemetry, habitat, "PrK", onsets[0]) if onsets else fallback
+    forecast = forecast_pressure(telemetry, habitat, "PrK", start=fit.start, fit=fit)
+    plan = plan_repress(
+        habitat,
+        "PrK",
+        mmhg_to_pa(HOLD_BAND_MMHG[0]),
+        mmhg_to_pa(HOLD_BAND_MMHG[1]),
+        leak_from_rate(fit),
+        source="station",
+    )
+    budget = budget_for_leak(fit)
+    table = load_risk_table()
+    alarms = [a for a in detection.alarms if "PrK" in a.compartment]
+    risk = risk_for_leak(fit, habitat, "PrK", alarms, table)
+    pictures = {
+        "forecast": plot_forecast(forecast, out_dir / "forecast.png"),
+        "repress_plan": plot_repress_plan(plan, out_dir / "repress_plan.png"),
+        "gas_budget": plot_gas_budget(budget, out_dir / "gas_budget.png"),
+        "risk_matrix": plot_risk_matrix(
+            table,
+            (risk.likelihood, risk.consequence_level),
+            out_dir / "risk_matrix.png",
+            title="PrK leak risk (hullwatch default table, not NASA's)",
+        ),
+    }
+    return DemoOutlook(fit, forecast, plan, budget, risk, pictures)
 
 
 @dataclass
@@ -44,6 +121,8 @@ class DemoResult:
     location: LocateResult | None
     #: The planner's isolation campaign for the same leak with every hatch open.
     campaign: Campaign
+    #: What next and how bad, from the leak fitted since the detected onset.
+    outlook: DemoOutlook
 
     def alarms_versus_truth(self) -> list[dict[str, Any]]:
         """Each leak alarm with its delay after the true onset of the leak it found. [h]"""
@@ -108,6 +187,8 @@ def demo_scenario_text() -> str:
     return resources.files("hullwatch.data").joinpath(DEMO_SCENARIO).read_text("utf-8")
 
 
+#: The band the story holds the PrK in from day 9 (demo_prk.toml). [mmHg]
+HOLD_BAND_MMHG = (660.0, 675.0)
 #: The demo campaign: the story's leak, but found from an all-open station.
 CAMPAIGN_MODULE, CAMPAIGN_MODEL, CAMPAIGN_RATE_LB_PER_DAY = "PrK", "viscous_crack", 1.0
 CAMPAIGN_MAX_STEPS = 5
@@ -146,6 +227,18 @@ def run_demo(
         if detection.alarms
         else None
     )
+    outlook = demo_outlook(telemetry, result.habitat, detection, rate, Path(out_dir))
+    from hullwatch.report.build import build_report
+
+    report = build_report(
+        telemetry,
+        result.habitat,
+        module="PrK",
+        source=str(paths["telemetry"]),
+        precomputed={"detection": detection, "rate": rate}
+        | ({"location": location} if location is not None else {}),
+    )
+    paths["report"] = report.write(Path(out_dir) / "report.html")
     campaign = run_campaign(
         "planner",
         CAMPAIGN_MODULE,
@@ -163,4 +256,5 @@ def run_demo(
         detection,
         location,
         campaign,
+        outlook,
     )

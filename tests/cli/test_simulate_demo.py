@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -102,3 +103,22 @@ def test_demo_tells_the_prk_story(tmp_path, capsys) -> None:
     assert campaign["strategy"] == "planner" and campaign["module"] == "PrK"
     assert campaign["found"] and campaign["steps"][-1]["p_true_module"] >= 0.95
     assert campaign["configurations"] <= 5
+    # What next and how bad, each with its picture; and the one-file report.
+    outlook = report["outlook"]
+    forecast = outlook["forecast"]
+    assert forecast["module"] == "PrK" and forecast["time_to_threshold_h"] > 0
+    lo, hi = forecast["ci95_h"]
+    assert lo <= forecast["time_to_threshold_h"] <= hi
+    band = outlook["repress_plan"]["band"]
+    assert (band["low_mmHg"], band["high_mmHg"]) == (660.0, 675.0)
+    # The plan's gas per month is what the story's held PrK needs: the leak it fitted.
+    assert band["gas_per_month_kg"] == pytest.approx(
+        band["mean_leak_rate_kg_per_day"] * 30.0, rel=0.01
+    )
+    assert outlook["gas_budget"]["cases"][0]["days_of_margin"] > 0
+    score = outlook["risk"]["score"]
+    assert score["cell"] == f"{score['likelihood']}x{score['consequence']}"
+    for picture in outlook["pictures"].values():
+        assert Path(picture).stat().st_size > 10_000
+    html = (tmp_path / "demo" / "report.html").read_text()
+    assert "Summary" in html and "http://" not in html and "https://" not in html

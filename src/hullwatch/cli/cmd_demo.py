@@ -10,9 +10,10 @@ from rich.progress import Progress
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, err_console, print_json
-from hullwatch.demo import CAMPAIGN_MAX_STEPS, run_demo
+from hullwatch.demo import CAMPAIGN_MAX_STEPS, DemoOutlook, run_demo
 from hullwatch.locate.campaign import Campaign
 from hullwatch.telemetry import iso_z
+from hullwatch.units import pa_to_mmhg
 
 
 @app.command("demo")
@@ -40,6 +41,7 @@ def demo_command(
                 "detect": demo.detection.to_dict(),
                 "locate": None if demo.location is None else demo.location.to_dict(),
                 "campaign": demo.campaign.to_dict(),
+                "outlook": demo.outlook.to_dict(),
             }
         )
         return
@@ -104,8 +106,65 @@ def demo_command(
     )
     for event in truth["hatch_events"]:
         console.print(f"  {event['time']}  hatch {event['hatch']} {event['state']}")
+    _print_outlook(demo.outlook)
     _print_campaign(demo.campaign)
+    console.print(f"Report (one self-contained HTML file): {demo.paths['report']}")
     console.print(f"Files: {demo.paths['telemetry'].parent}/")
+
+
+def _print_outlook(outlook: DemoOutlook) -> None:
+    """What next and how bad: forecast, repress plan, gas margin and the 5 x 5 cell."""
+    console.rule("What next and how bad (PrK, from the leak fitted since the detected onset)")
+    f = outlook.forecast.to_dict()
+    ci = f["ci95_h"]
+    when = (
+        f"in {f['time_to_threshold_h']:.1f} h (95 %: {ci[0]:.1f} to {ci[1]:.1f} h)"
+        if f["time_to_threshold_h"] is not None
+        else f"not within {f['horizon_h']:g} h: {f.get('reason')}"
+    )
+    n = f["flow_exponent"]
+    console.print(
+        f"Forecast: without represses the PrK reaches {f['threshold_mmHg']:.0f} mmHg {when}; "
+        f"flow exponent n = {n['value']:.2f} ({'fitted' if n['identified'] else 'assumed'}). "
+        f"Picture: {outlook.pictures['forecast']}",
+        highlight=False,
+    )
+    band = outlook.plan.to_dict()["band"]
+    console.print(
+        f"Repress plan at {band['low_mmHg']:.0f}-{band['high_mmHg']:.0f} mmHg: one repress of "
+        f"{band['gas_per_repress_kg']:.3f} kg every {band['period_h']:.1f} h, "
+        f"{band['gas_per_month_kg']:.1f} kg/month from the station (its pressure falls "
+        f"{band['station_drop_per_repress_mmHg']:.3f} mmHg per repress). "
+        f"Picture: {outlook.pictures['repress_plan']}",
+        highlight=False,
+    )
+    lower = min(outlook.plan.comparison, key=lambda b: b.high_pa)
+    console.print(
+        f"  Holding lower, at {pa_to_mmhg(lower.low_pa):.0f}-{pa_to_mmhg(lower.high_pa):.0f} "
+        f"mmHg: {lower.gas_per_month_kg:.1f} kg/month.",
+        highlight=False,
+    )
+    cases = outlook.budget.cases
+    margins = ", ".join(
+        f"{c.days_of_margin:.0f} days at {c.rate_kg_per_day:.3f} kg/day ({c.name})" for c in cases
+    )
+    placeholder = " (store figures are placeholders: illustrative)" * bool(
+        outlook.budget.stores.placeholders
+    )
+    console.print(
+        f"Gas margin: {margins}{placeholder}. Picture: {outlook.pictures['gas_budget']}",
+        highlight=False,
+    )
+    risk = outlook.risk
+    zone, _ = risk.zone
+    console.print(
+        f"5 x 5 risk: cell {risk.cell} (likelihood {risk.likelihood}, consequence "
+        f"{risk.consequence_level}, zone {zone}) on hullwatch's default table, not NASA's. "
+        f"Picture: {outlook.pictures['risk_matrix']}",
+        highlight=False,
+    )
+    for line in risk.reasoning()[:2]:
+        console.print(f"  {line}", highlight=False)
 
 
 def _print_campaign(campaign: Campaign) -> None:
