@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean browser openmct
+.PHONY: demo test lint bench bench-service clean browser openmct
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rate_mc.py
 	$(BIN)/python benchmarks/bench_detect.py
 	$(BIN)/python benchmarks/bench_detect_bound.py
-	$(BIN)/python benchmarks/bench_isolation.py
+	$(BIN)/python benchmarks/bench_isolation.py --campaigns 6 --max-steps 6 --seed 1
+	$(BIN)/python benchmarks/bench_locate_calibration.py --cases 300
+	$(BIN)/python benchmarks/bench_forecast_mc.py --runs 200
+	$(BIN)/python benchmarks/bench_archive.py --days 1,10,100
 	$(BIN)/python -m pytest -m slow -q
+
+## make bench-service: the live service under load for 10 minutes (loopback only).
+bench-service: $(STAMP)
+	$(BIN)/python benchmarks/bench_service_load.py --soak 600
 
 clean:
 	rm -rf $(VENV) hullwatch-demo .pytest_cache .mypy_cache .ruff_cache
