@@ -141,8 +141,27 @@ def test_ingest_text_output_and_the_default_habitat(tmp_path, capsys) -> None:
         ["locate", *WINDOW],
         ["detect", "--warmup", "12h", *WINDOW],
         ["plan-isolation", "--samples", "10", "--data-start", WINDOW[1], "--data-end", WINDOW[3]],
+        ["forecast", "--module", "PrK", "--threshold-mmhg", "600"],
+        ["reserve-time", "--module", "PrK"],
+        ["plan-repress", "--module", "PrK", "--band", "600", "640"],
+        ["gas-budget", "--module", "PrK"],
+        ["risk", "--module", "PrK", "--no-store"],
+        ["verify-seal", "--module", "PrK", "--repair-time", "2026-05-02T12:00:00Z"],
     ],
-    ids=["rate", "rate-window", "events-window", "locate-window", "detect-window", "plan-window"],
+    ids=[
+        "rate",
+        "rate-window",
+        "events-window",
+        "locate-window",
+        "detect-window",
+        "plan-window",
+        "forecast",
+        "reserve-time",
+        "plan-repress",
+        "gas-budget",
+        "risk",
+        "verify-seal",
+    ],
 )
 def test_archive_gives_the_same_json_as_the_file(station, capsys, args) -> None:
     csv, archive, config = station

@@ -18,10 +18,16 @@ from hullwatch.analysis.gas_budget import (
     load_gas_stores,
 )
 from hullwatch.cli.app import app, console, print_json
-from hullwatch.cli.options import ConfigOption, IssliveYearOption, JsonOption, SkipBadRowsOption
+from hullwatch.cli.inputs import load_input
+from hullwatch.cli.options import (
+    ArchiveOption,
+    ConfigOption,
+    IssliveYearOption,
+    JsonOption,
+    SkipBadRowsOption,
+)
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
-from hullwatch.telemetry import load_telemetry
 from hullwatch.units import lb_per_day_to_kg_per_day
 
 
@@ -31,6 +37,7 @@ def gas_budget_command(
         str | None,
         typer.Argument(help="Telemetry file (or -) to fit the leak from; omit with a given rate."),
     ] = None,
+    archive: ArchiveOption = None,
     module: Annotated[
         str | None,
         typer.Option("--module", help="One module's compartment (default: the whole station)."),
@@ -57,17 +64,23 @@ def gas_budget_command(
 ) -> None:
     """N2 and O2 used by leaks and the represses that replace them, against stores and
     resupply: days of margin at the current rate, its upper 95 % bound, and a worst case."""
+    has_data = telemetry is not None or archive is not None
     stores = load_gas_stores(stores_file)
-    if rate_lb_per_day is not None and telemetry is not None:
+    if rate_lb_per_day is not None and has_data:
         raise InputError("give TELEMETRY or --rate-lb-per-day, not both", field="--rate-lb-per-day")
     if rate_lb_per_day is not None:
         if not (math.isfinite(rate_lb_per_day) and rate_lb_per_day >= 0):
             raise InputError("the leak rate must be >= 0", field="--rate-lb-per-day")
         leaks = [BudgetLeak(module or "given", lb_per_day_to_kg_per_day(rate_lb_per_day))]
-    elif telemetry is not None:
+    elif has_data:
         habitat = load_habitat(config)
-        data = load_telemetry(
-            telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+        data = load_input(
+            telemetry,
+            archive,
+            habitat,
+            config,
+            skip_bad_rows=skip_bad_rows,
+            isslive_year=isslive_year,
         )
         leaks = budget_leaks_from_telemetry(data, habitat, module)
     else:

@@ -9,24 +9,28 @@ import typer
 
 from hullwatch.analysis.forecast import ForecastResult, forecast_pressure
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
+    ArchiveOption,
     ConfigOption,
     EndOption,
     IssliveYearOption,
     JsonOption,
+    OptionalTelemetryArgument,
     SkipBadRowsOption,
     StartOption,
-    TelemetryArgument,
 )
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 from hullwatch.units import mmhg_to_pa
 
 
 @app.command("forecast")
 def forecast_command(
-    telemetry: TelemetryArgument,
+    telemetry: OptionalTelemetryArgument = None,
+    *,
+    archive: ArchiveOption = None,
     module: Annotated[str, typer.Option("--module", help="A module of the compartment.")],
     threshold_mmhg: Annotated[
         float | None,
@@ -47,8 +51,16 @@ def forecast_command(
     the fitted leak (rate and flow exponent), and the time to reach a threshold."""
     horizon_s = parse_duration_s(horizon, "--horizon")
     habitat = load_habitat(config)
-    data = load_telemetry(
-        telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+    data = load_input(
+        telemetry,
+        archive,
+        habitat,
+        config,
+        start=start,
+        end=end,
+        skip_bad_rows=skip_bad_rows,
+        isslive_year=isslive_year,
+        context_s=CONTEXT_S,
     )
     result = forecast_pressure(
         data,

@@ -19,10 +19,16 @@ from hullwatch.analysis.repress_plan import (
     plan_repress,
 )
 from hullwatch.cli.app import app, console, print_json
-from hullwatch.cli.options import ConfigOption, IssliveYearOption, JsonOption, SkipBadRowsOption
+from hullwatch.cli.inputs import load_input
+from hullwatch.cli.options import (
+    ArchiveOption,
+    ConfigOption,
+    IssliveYearOption,
+    JsonOption,
+    SkipBadRowsOption,
+)
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
-from hullwatch.telemetry import load_telemetry
 from hullwatch.units import (
     SECONDS_PER_HOUR,
     ZERO_CELSIUS_K,
@@ -40,6 +46,7 @@ OptionalTelemetry = Annotated[
 @app.command("plan-repress")
 def plan_repress_command(
     telemetry: OptionalTelemetry = None,
+    archive: ArchiveOption = None,
     module: Annotated[str, typer.Option("--module", help="A module of the held compartment.")] = "",
     band: Annotated[
         tuple[float, float] | None,
@@ -86,12 +93,13 @@ def plan_repress_command(
 ) -> None:
     """Plan the small repressurizations that hold MODULE's compartment in a band:
     how often, how much gas each time, gas per month, and what holding lower buys."""
+    has_data = telemetry is not None or archive is not None
     if not module:
         raise InputError("give the module of the held compartment", field="--module")
     if band is None:
         raise InputError("give the band as LOW HIGH in mmHg", field="--band")
     given = rate_lb_per_day is not None or flow_exponent is not None
-    if given and telemetry is not None:
+    if given and has_data:
         raise InputError(
             "give either TELEMETRY or --rate-lb-per-day with --flow-exponent, not both",
             field="--rate-lb-per-day",
@@ -117,13 +125,18 @@ def plan_repress_command(
             temperature_degc + ZERO_CELSIUS_K,
         )
         compartment = (module, *(with_modules or ()))
-    elif telemetry is not None:
+    elif has_data:
         if with_modules:
             raise InputError(
                 "with telemetry the compartment comes from the hatch states", field="--with"
             )
-        data = load_telemetry(
-            telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+        data = load_input(
+            telemetry,
+            archive,
+            habitat,
+            config,
+            skip_bad_rows=skip_bad_rows,
+            isslive_year=isslive_year,
         )
         result = leak_rate(data, habitat, module)
         leak = leak_from_rate(result)

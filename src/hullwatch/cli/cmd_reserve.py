@@ -15,7 +15,9 @@ from hullwatch.analysis.reserve import (
     reserve_time_what_if,
 )
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import load_input
 from hullwatch.cli.options import (
+    ArchiveOption,
     ConfigOption,
     EndOption,
     IssliveYearOption,
@@ -25,7 +27,7 @@ from hullwatch.cli.options import (
 )
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 from hullwatch.units import (
     kg_per_day_to_kg_per_s,
     lb_per_day_to_kg_per_day,
@@ -40,6 +42,7 @@ def reserve_time_command(
         str | None,
         typer.Argument(help="Telemetry (live mode, with --module); omit for a what-if."),
     ] = None,
+    archive: ArchiveOption = None,
     module: Annotated[
         str | None, typer.Option("--module", help="Live: a module of the leaking compartment.")
     ] = None,
@@ -89,6 +92,7 @@ def reserve_time_command(
 ) -> None:
     """Time until the pressure falls to the floor: from the fitted leak of MODULE's
     compartment (live), or for a hole of a given size or a given leak rate (what-if)."""
+    has_data = telemetry is not None or archive is not None
     what_if = {
         "--hole-diameter-mm": hole_diameter_mm,
         "--hole-area-mm2": hole_area_mm2,
@@ -105,7 +109,7 @@ def reserve_time_command(
     habitat = load_habitat(config)
     floor_pa = mmhg_to_pa(floor_mmhg)
     result: ReserveTimeResult
-    if telemetry is not None:
+    if has_data:
         mixed = sizes + [name for name, value in what_if_only.items() if value is not None]
         if mixed:
             raise InputError(
@@ -115,8 +119,13 @@ def reserve_time_command(
             )
         if module is None:
             raise InputError("the live reserve time needs --module", field="--module")
-        data = load_telemetry(
-            telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+        data = load_input(
+            telemetry,
+            archive,
+            habitat,
+            config,
+            skip_bad_rows=skip_bad_rows,
+            isslive_year=isslive_year,
         )
         result = reserve_time_live(
             data,

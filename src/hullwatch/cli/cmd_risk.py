@@ -14,7 +14,9 @@ from rich.table import Table
 
 from hullwatch.analysis.reserve import FLOOR_MMHG
 from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.inputs import load_input
 from hullwatch.cli.options import (
+    ArchiveOption,
     ConfigOption,
     EndOption,
     IssliveYearOption,
@@ -81,6 +83,7 @@ def risk_command(
     telemetry: Annotated[
         str | None, typer.Argument(help="Telemetry file or - (optional with --rate).")
     ] = None,
+    archive: ArchiveOption = None,
     module: Annotated[str, typer.Option("--module", help="The module.")] = "PrK",
     threshold_lb_per_day: ThresholdOption = DEFAULT_THRESHOLD_LB_PER_DAY,
     horizon: HorizonOption = "90d",
@@ -148,6 +151,7 @@ def risk_command(
 
     The default level table and threshold are hullwatch's, not the ISS programme's.
     """
+    has_data = telemetry is not None or archive is not None
     from hullwatch.habitat import load_habitat
     from hullwatch.risk.assess import CurrentRate, assess_risk, current_rate_from_leak_rate
     from hullwatch.risk.matrix import load_risk_table
@@ -172,7 +176,7 @@ def risk_command(
         raise InputError("give --rate-history or --prk-history, not both", field="--prk-history")
     risk_table = load_risk_table(table)
     store_path = store if store is not None else default_store_path()
-    has_input = telemetry is not None or rate is not None or rate_history or prk_history
+    has_input = has_data or rate is not None or rate_history or prk_history
     if history and not has_input:
         _show_trail(store_path, module, as_json)
         return
@@ -180,20 +184,24 @@ def risk_command(
         raise InputError(
             "nothing to assess: give TELEMETRY, --rate, --rate-history or --prk-history"
         )
-    if telemetry is not None and rate is not None:
+    if has_data and rate is not None:
         raise InputError("give TELEMETRY or --rate, not both", field="--rate")
-    if telemetry is not None and at is not None:
+    if has_data and at is not None:
         raise InputError("the telemetry sets the time; use --start/--end", field="--at")
     habitat = load_habitat(config)
     if module not in habitat.module_names:
         raise InputError(f"no module {module!r} in the habitat", field="--module")
     current = None
-    if telemetry is not None:
+    if has_data:
         from hullwatch.analysis.leakrate import leak_rate
-        from hullwatch.telemetry import load_telemetry
 
-        data = load_telemetry(
-            telemetry, habitat, skip_bad_rows=skip_bad_rows, isslive_year=isslive_year
+        data = load_input(
+            telemetry,
+            archive,
+            habitat,
+            config,
+            skip_bad_rows=skip_bad_rows,
+            isslive_year=isslive_year,
         )
         t0 = to_utc_datetime64(start) if start else None
         t1 = to_utc_datetime64(end) if end else None

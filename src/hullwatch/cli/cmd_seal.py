@@ -8,15 +8,24 @@ import typer
 
 from hullwatch.analysis.seal import verify_seal
 from hullwatch.cli.app import app, console, print_json
-from hullwatch.cli.options import ConfigOption, IssliveYearOption, JsonOption, TelemetryArgument
+from hullwatch.cli.inputs import load_input
+from hullwatch.cli.options import (
+    ArchiveOption,
+    ConfigOption,
+    IssliveYearOption,
+    JsonOption,
+    OptionalTelemetryArgument,
+)
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
-from hullwatch.telemetry import load_telemetry, to_utc_datetime64
+from hullwatch.telemetry import to_utc_datetime64
 
 
 @app.command("verify-seal")
 def verify_seal_command(
-    telemetry: TelemetryArgument,
+    telemetry: OptionalTelemetryArgument = None,
+    *,
+    archive: ArchiveOption = None,
     module: Annotated[str, typer.Option("--module", help="A module of the compartment.")],
     repair_time: Annotated[str, typer.Option("--repair-time", help="When the seal was applied.")],
     settle: Annotated[str, typer.Option("--settle", help="Time left out after the repair.")] = "6h",
@@ -26,7 +35,7 @@ def verify_seal_command(
 ) -> None:
     """Compare the leak before and after a repair: ratio, zero, background, resolution."""
     habitat = load_habitat(config)
-    data = load_telemetry(telemetry, habitat, isslive_year=isslive_year)
+    data = load_input(telemetry, archive, habitat, config, isslive_year=isslive_year)
     verdict = verify_seal(
         data,
         habitat,
