@@ -8,7 +8,7 @@ import typer
 
 from hullwatch.analysis.reserve import (
     DEFAULT_DISCHARGE_COEFFICIENT,
-    FLOOR_PA,
+    FLOOR_MMHG,
     NOMINAL_PRESSURE_PA,
     ReserveTimeResult,
     reserve_time_live,
@@ -20,6 +20,7 @@ from hullwatch.cli.options import (
     ArchiveOption,
     ConfigOption,
     EndOption,
+    FloorOption,
     IssliveYearOption,
     JsonOption,
     SkipBadRowsOption,
@@ -32,7 +33,6 @@ from hullwatch.units import (
     kg_per_day_to_kg_per_s,
     lb_per_day_to_kg_per_day,
     mmhg_to_pa,
-    pa_to_mmhg,
 )
 
 
@@ -73,9 +73,7 @@ def reserve_time_command(
         float | None,
         typer.Option("--pressure-mmhg", help="What-if: starting pressure (default 760)."),
     ] = None,
-    floor_mmhg: Annotated[
-        float, typer.Option("--floor-mmhg", help="The floor (520: ISS 'safe physiological limit').")
-    ] = float(pa_to_mmhg(FLOOR_PA)),
+    floor_mmhg: FloorOption = FLOOR_MMHG,
     cd: Annotated[
         float | None,
         typer.Option(

@@ -19,6 +19,7 @@ from hullwatch.cli.options import (
     ArchiveOption,
     ConfigOption,
     EndOption,
+    FloorOption,
     IssliveYearOption,
     JsonOption,
     SkipBadRowsOption,
@@ -123,9 +124,7 @@ def risk_command(
         float | None,
         typer.Option("--volume-m3", help="Volume the worst case empties (default: whole habitat)."),
     ] = None,
-    floor_mmhg: Annotated[
-        float, typer.Option("--floor-mmhg", help="Reserve-time floor.")
-    ] = FLOOR_MMHG,
+    floor_mmhg: FloorOption = FLOOR_MMHG,
     reference_mmhg: Annotated[
         float, typer.Option("--reference-mmhg", help="Station pressure, hatch open.")
     ] = 760.0,

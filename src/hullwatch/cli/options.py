@@ -50,3 +50,9 @@ OptionalTelemetryArgument = Annotated[
     str | None,
     typer.Argument(help="Telemetry file, ISS-Mimic recording, or -; or give --archive DIR."),
 ]
+FloorOption = Annotated[
+    float,
+    typer.Option(
+        "--floor-mmhg", help="Reserve-time floor (520: the ISS 'safe physiological limit')."
+    ),
+]
