@@ -28,6 +28,7 @@ from hullwatch.detect.monitor import DetectResult, detect_leaks
 from hullwatch.habitat import Habitat
 from hullwatch.locate import LocateResult, locate_leak
 from hullwatch.locate.campaign import Campaign, CampaignStep, run_campaign
+from hullwatch.report.data import LEAK_ALARM_KINDS
 from hullwatch.risk import RiskAssessment
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.simulate.output import write_simulation
@@ -70,8 +71,9 @@ def demo_outlook(
 ) -> DemoOutlook:
     """Forecast, repress plan in the story's band, gas margin and risk, drawn to ``out_dir``.
 
-    The leak is fitted from the detector's onset estimate on (the whole window mixes
-    the sealed days with the leak), or ``fallback`` without an alarm.
+    The leak is fitted from the latest leak alarm's onset estimate on, as the report
+    does (the whole window mixes the sealed days with the leak), or ``fallback``
+    without an alarm.
     """
     from hullwatch.report.budget_plot import plot_gas_budget
     from hullwatch.report.forecast_plot import plot_forecast
@@ -79,8 +81,9 @@ def demo_outlook(
     from hullwatch.risk import load_risk_table
     from hullwatch.risk.plot import plot_risk_matrix
 
-    onsets = [a.onset_estimate for a in detection.alarms if a.kind == "leak_onset"]
-    fit = leak_rate(telemetry, habitat, "PrK", onsets[0]) if onsets else fallback
+    # The same fit the report quotes: from the latest leak alarm's onset estimate.
+    leaks = [a for a in detection.alarms if a.kind in LEAK_ALARM_KINDS and "PrK" in a.compartment]
+    fit = leak_rate(telemetry, habitat, "PrK", leaks[-1].onset_estimate) if leaks else fallback
     forecast = forecast_pressure(telemetry, habitat, "PrK", start=fit.start, fit=fit)
     plan = plan_repress(
         habitat,
@@ -235,7 +238,7 @@ def run_demo(
         result.habitat,
         module="PrK",
         source=str(paths["telemetry"]),
-        precomputed={"detection": detection, "rate": rate}
+        precomputed={"detection": detection, "rate": rate, "current_rate": outlook.fit}
         | ({"location": location} if location is not None else {}),
     )
     paths["report"] = report.write(Path(out_dir) / "report.html")

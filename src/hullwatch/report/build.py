@@ -117,7 +117,8 @@ def build_report(
     precomputed : mapping, optional
         Results already computed on this telemetry with default settings, by name
         (:data:`hullwatch.report.data.PRECOMPUTABLE`: ``quality``, ``events``,
-        ``detection``, ``rate``, ``location``); they are not computed again.
+        ``detection``, ``rate``, ``current_rate`` (the fit from the latest leak alarm's
+        onset on), ``location``); they are not computed again.
 
     Returns
     -------

@@ -35,7 +35,7 @@ T = TypeVar("T")
 #: Analyses a caller may hand over already computed: quality_report, detect_events
 #: (whole recording), detect_leaks (default detector), leak_rate (whole recording, of
 #: the module of interest) and locate_leak (from the first leak alarm's onset).
-PRECOMPUTABLE = ("quality", "events", "detection", "rate", "location")
+PRECOMPUTABLE = ("quality", "events", "detection", "rate", "current_rate", "location")
 
 #: Without an alarm, a located leak picks the module of interest when "no leak" is
 #: less probable than this (a leak is then the more probable account of the data). [-]

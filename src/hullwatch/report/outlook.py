@@ -19,7 +19,6 @@ from hullwatch.analysis.outlook import (
     RISK_HORIZON_DAYS,
     RISK_THRESHOLD_LB_PER_DAY,
 )
-from hullwatch.errors import AnalysisError
 from hullwatch.report.html import bullet_list, embed_figure, paragraph, table
 
 if TYPE_CHECKING:
@@ -50,16 +49,6 @@ class Outlook:
     body_html: str
 
 
-def _require(module: str) -> None:
-    """Raise AnalysisError when an optional analysis module is not in this installation."""
-    import importlib
-
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        raise AnalysisError(f"{module} is not available in this installation") from error
-
-
 def forecast(data: ReportData) -> Outlook:
     """The pressure forecast of the module of interest's compartment."""
     return data.once("outlook.forecast", lambda: _forecast(data))
@@ -81,7 +70,6 @@ def _hours(value: float | None) -> str:
 
 def _forecast(data: ReportData) -> Outlook:
     """:func:`hullwatch.analysis.forecast.forecast_pressure` on the current leak fit."""
-    _require("hullwatch.analysis.forecast")
     from hullwatch.analysis.forecast import forecast_pressure
     from hullwatch.report.forecast_plot import plot_forecast
 
@@ -143,7 +131,6 @@ def _forecast(data: ReportData) -> Outlook:
 
 def _gas_budget(data: ReportData) -> Outlook:
     """:func:`hullwatch.analysis.gas_budget.gas_budget` for the leak of the current fit."""
-    _require("hullwatch.analysis.gas_budget")
     from hullwatch.analysis.outlook import budget_for_leak
     from hullwatch.report.budget_plot import plot_gas_budget
 
@@ -204,7 +191,6 @@ def _gas_budget(data: ReportData) -> Outlook:
 
 def _risk(data: ReportData) -> Outlook:
     """:func:`hullwatch.risk.assess_risk` on the current fit and the detector's steps."""
-    _require("hullwatch.risk")
     from hullwatch.analysis.outlook import risk_for_leak
     from hullwatch.risk import load_risk_table
     from hullwatch.risk.plot import plot_risk_matrix
