@@ -1,4 +1,8 @@
-"""The ``glr-level`` statistic: exact whitening, a known ramp, silence without one, causality."""
+"""The ``glr-level`` statistic: exact whitening, a known ramp, silence without one, causality.
+
+The filter carries a cycle at the orbital period (diffuse amplitude and phase), so
+the whitening and the silence are also checked with an orbital swing added.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pytest
 from scipy import stats
 from tests.detect.conftest import START, run
 
+from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.analysis.regression import NoiseModel
 from hullwatch.cli.app import main
 from hullwatch.detect import (
@@ -41,18 +46,33 @@ def _model(noise: NoiseModel, slope_se: float = 1e-4) -> LevelModel:
     return LevelModel(noise, 0.0, slope_se, BLOCK_S, 1000)
 
 
+def _orbital_swing(times: np.ndarray, amplitude_kg: float, phase: float) -> np.ndarray:
+    """Block means [kg] of ``amplitude sin(omega t + phase)`` over the blocks centred on ``times``.
+
+    The exact integral over each block (not the filter's attenuated sinusoid at the
+    block centres, which the test thereby checks).
+    """
+    omega = 2 * np.pi * BLOCK_S / DEFAULT_SETTINGS.orbital_period_s  # radians per block
+    start, end = omega * (times - 0.5) + phase, omega * (times + 0.5) + phase
+    return np.asarray(amplitude_kg * (np.cos(start) - np.cos(end)) / omega)
+
+
 def test_registry_names_both_statistics_and_rejects_others() -> None:
     assert {"cusum-ar", "glr-level"} <= set(STATISTICS)
     with pytest.raises(InputError, match="glr-level"):
         LeakDetector(load_habitat(), statistic="glr")
 
 
-def test_whitened_ramp_statistic_is_standard_normal_across_gaps() -> None:
+@pytest.mark.parametrize("orbit", [False, True], ids=["no-orbit", "orbit"])
+def test_whitened_ramp_statistic_is_standard_normal_across_gaps(orbit: bool) -> None:
     """Under H0, Z = S_ru / sqrt(S_rr) of every candidate is N(0, 1): the filter whitens exactly.
 
     The series has two pieces (a cut-out repress moves the level between them) and a
     random walk, and a reference slope drawn from its prior; 400 draws (the
-    standard error of each standard deviation is 0.035).
+    standard error of each mean is 0.05, of each standard deviation 0.035).  With
+    ``orbit`` each draw adds the block means of a 92-min sinusoid of random amplitude
+    (up to 2 kg, ten times the noise) and phase, which runs on across the gap: the
+    filter's diffuse cycle must absorb it and leave the innovations N(0, 1).
     """
     rng = np.random.default_rng(7)
     times = np.concatenate([np.arange(60.0), np.arange(66.0, 120.0)]) + 0.5
@@ -61,6 +81,8 @@ def test_whitened_ramp_statistic_is_standard_normal_across_gaps() -> None:
     for _ in range(400):
         y = _series(WALKING, times, rng) + slope_se * rng.standard_normal() * times
         y[times > 60] += 5.0  # the repress: a level step the new piece absorbs
+        if orbit:
+            y += _orbital_swing(times, rng.uniform(0.0, 2.0), rng.uniform(0.0, 2 * np.pi))
         glr = RampGlr(_model(WALKING, slope_se=slope_se), window_blocks=200)
         for k, (t, v) in enumerate(zip(times, y, strict=True)):
             if k == 60:
@@ -100,8 +122,11 @@ def test_known_ramp_is_detected_dated_and_measured() -> None:
     density = 2 * NOISE.ou_variance * (-1 / np.log(NOISE.phi))
     expected = (2 * h * 6 * density / rate_kg_per_block**2) ** (1 / 3)
     assert 0.5 * expected < np.median(delays) < 1.5 * expected
-    # The intervals are set at the alarm, so they are biased: loose coverage checks.
-    assert covered_onset >= 30 and covered_rate >= 28
+    # The intervals are set at the alarm, so they are biased: 400 runs (seeds 11-15,
+    # 80 each) covered the onset in 89 % and the rate in 70 %, with or without the
+    # orbital cycle in the filter.  The bounds are the 0.1 % binomial quantiles of
+    # those rates for 40 runs.
+    assert covered_onset >= 29 and covered_rate >= 19
 
 
 def test_no_alarm_without_a_ramp_at_the_requested_rate() -> None:
@@ -135,6 +160,22 @@ def test_level_model_fit_recovers_the_reference_slope() -> None:
     model = fit_level_model([(times[:200], y[:200]), (times[210:], y[210:] + 3.0)], BLOCK_S)
     assert abs(model.slope_kg_per_block - slope) < 3 * model.slope_se_kg_per_block
     assert model.mean_kg_per_s == pytest.approx(-slope / BLOCK_S, abs=4 * model.mean_se_kg_per_s)
+    assert model.orbital_period_s == DEFAULT_SETTINGS.orbital_period_s
+    # An orbital swing (block means of a 92-min sinusoid) lies in the span of the
+    # fit's cycle columns: REML is invariant to it, so the noise model is unchanged
+    # (the swing is not absorbed as noise) and so is the slope.
+    swing = _orbital_swing(times, 0.5, 1.0)
+    swung = fit_level_model(
+        [(times[:200], y[:200] + swing[:200]), (times[210:], y[210:] + 3.0 + swing[210:])],
+        BLOCK_S,
+    )
+    for name in ("ou_variance", "white_variance", "phi", "walk_variance"):
+        assert getattr(swung.noise, name) == pytest.approx(
+            getattr(model.noise, name), rel=1e-4, abs=1e-12
+        )
+    assert swung.slope_kg_per_block == pytest.approx(
+        model.slope_kg_per_block, abs=0.01 * model.slope_se_kg_per_block
+    )
 
 
 #: The whole station, hatches open, a 10 lb/day hole in the PrK at 6 h.
@@ -145,6 +186,14 @@ STATION_ONSET = np.datetime64("2026-05-01T06:00:00", "ns")
 @pytest.fixture(scope="module")
 def station_history() -> SimulationResult:
     return run({"simulation": {"duration": "3d", "seed": 900, "start": START}})
+
+
+@pytest.fixture(scope="module")
+def station_detector(station_history: SimulationResult) -> LeakDetector:
+    """``glr-level`` fitted on :func:`station_history` (deep-copy before use)."""
+    return LeakDetector(station_history.habitat, statistic="glr-level").fit(
+        station_history.to_telemetry()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +214,12 @@ def station_leak() -> SimulationResult:
 
 
 def test_station_leak_is_seen_causally(
-    station_history: SimulationResult, station_leak: SimulationResult
+    station_history: SimulationResult,
+    station_detector: LeakDetector,
+    station_leak: SimulationResult,
 ) -> None:
     habitat = station_history.habitat
-    fitted = LeakDetector(habitat, statistic="glr-level").fit(station_history.to_telemetry())
+    fitted = station_detector
     telemetry = station_leak.to_telemetry()
     result = detect_leaks(telemetry, habitat, detector=copy.deepcopy(fitted))
     assert result.to_dict()["method"] == STATISTICS["glr-level"].method
@@ -186,6 +237,31 @@ def test_station_leak_is_seen_causally(
     cut = telemetry.window(None, alarm.time + np.timedelta64(30, "s"))
     short = detect_leaks(cut, habitat, detector=copy.deepcopy(fitted))
     assert short.alarms[-1] == alarm
+
+
+def test_station_large_orbital_swing_is_no_leak(
+    station_history: SimulationResult, station_detector: LeakDetector
+) -> None:
+    """Two leak-free station days whose unseen orbital swing is three times the history's.
+
+    The unseen 92-min gas-temperature swing of 0.3 K per module (random phases; the
+    history has the default 0.1 K) swings the station gas mass with the orbit.
+    Before the filter had the orbital cycle, this run (seed 31) raised a
+    ``leak_onset`` 2 h in, at a statistic of 50.6 against h = 13.0 (1 per year);
+    seeds 33 and 34 alarmed too (18.9, 13.7), seed 32 reached 9.9.  With the cycle
+    their largest statistics were 3.7-5.0.
+    """
+    run_ = run(
+        {
+            "simulation": {"duration": "2d", "seed": 31, "start": START},
+            "thermal": {"unseen_orbital_amplitude_K": 0.3},
+        }
+    )
+    result = detect_leaks(
+        run_.to_telemetry(), station_history.habitat, detector=copy.deepcopy(station_detector)
+    )
+    assert result.to_dict()["method"] == STATISTICS["glr-level"].method
+    assert [a for a in result.alarms if a.kind != "rapid_depress"] == []
 
 
 def test_cli_statistic_option(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

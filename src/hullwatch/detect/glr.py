@@ -5,17 +5,20 @@ blocks) are modelled as
 
 .. math::
 
-    y_k = c_p + b\\,t_k + o(t_k) + W(t_k) + w_k - L\\,(t_k - \\tau)_+ ,
+    y_k = c_p + b\\,t_k + a(t_k) + o(t_k) + W(t_k) + w_k - L\\,(t_k - \\tau)_+ ,
 
 with ``c_p`` a level that is unknown (diffuse) at the start of every piece of
 consecutive clean blocks (a repress cut out between pieces moves it), ``b`` the
-reference rate (its prior learned with the noise), ``o`` an Ornstein-Uhlenbeck
-process (the gas temperature no sensor sees, which *reverts*), ``W`` a random walk,
-``w`` white noise: the :class:`~hullwatch.analysis.regression.NoiseModel` of the
-leak-rate fit, fitted by REML.  Under H1 a leak of rate ``L`` opens at ``tau``.
+reference rate (its prior learned with the noise), ``a`` a sinusoid at the orbital
+period of unknown (diffuse) amplitude and phase (the orbital swing of the gas
+temperature no sensor sees), ``o`` an Ornstein-Uhlenbeck process (the slow part of
+that temperature, which *reverts*), ``W`` a random walk, ``w`` white noise: the
+:class:`~hullwatch.analysis.regression.NoiseModel` of the leak-rate fit, fitted by
+REML.  Under H1 a leak of rate ``L`` opens at ``tau``.
 
-A Kalman filter on the state ``(o, c + W, b)`` turns ``y`` into innovations ``u_k``,
-independent N(0, 1) under H0, exactly across gaps.  Its gains do not depend on the
+A Kalman filter on the state ``(o, c + W, b, a, a')`` (``a'`` the quadrature
+component of the cycle) turns ``y`` into innovations ``u_k``, independent N(0, 1)
+under H0, exactly across gaps.  Its gains do not depend on the
 data, so the innovations of ``y`` under H1 are ``u_k - L r_k(tau)``, where ``r_k(tau)``
 are the innovations of the same filter run over the ramp ``-(t - tau)_+`` alone.
 For every candidate ``tau`` on the block grid in a trailing window the statistic
@@ -48,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.analysis.regression import (
     GlsSolver,
     NoiseModel,
@@ -59,8 +63,13 @@ from hullwatch.errors import AnalysisError
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Prior variance of a diffuse level, relative to the total noise variance.
+#: Prior variance of a diffuse level or cycle, relative to the total noise variance.
 DIFFUSE = 1e6
+#: An innovation whose variance exceeds this many times the total noise variance is
+#: still mostly prior (a diffuse level or cycle not yet pinned down by the data): it
+#: carries (almost) no information on a change and is left out of the GLR sums.
+#: The geometric middle between the noise (1) and :data:`DIFFUSE`.
+DIFFUSE_INNOVATION = float(np.sqrt(DIFFUSE))
 #: Fewest clean block means a level model is fitted from.
 MIN_BLOCKS = 24
 
@@ -82,6 +91,10 @@ class LevelModel:
         Block length. [s]
     n_used : int
         Block means fitted.
+    orbital_period_s : float
+        Period of the deterministic cycle (the orbit: the swing of the gas
+        temperature no sensor sees);
+        :data:`hullwatch.analysis.rate.DEFAULT_SETTINGS` holds the default. [s]
     """
 
     noise: NoiseModel
@@ -89,6 +102,12 @@ class LevelModel:
     slope_se_kg_per_block: float
     block_s: float
     n_used: int
+    orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s
+
+    @property
+    def cycle_radians_per_block(self) -> float:
+        """Angle the orbital cycle turns through in one block. [rad]"""
+        return cycle_radians_per_block(self.block_s, self.orbital_period_s)
 
     @property
     def mean_kg_per_s(self) -> float:
@@ -108,7 +127,23 @@ class LevelModel:
         return float(np.sqrt(var) / self.block_s)
 
 
-def fit_level_model(pieces: list[tuple[FloatArray, FloatArray]], block_s: float) -> LevelModel:
+def cycle_radians_per_block(block_s: float, orbital_period_s: float) -> float:
+    """Angle a cycle of period ``orbital_period_s`` [s] turns through in a block of ``block_s`` [s].
+
+    The block mean of ``A sin(omega t + phi)`` over a block of length ``B`` centred
+    on ``t_c`` is ``A sinc(omega B / 2) sin(omega t_c + phi)`` (``sinc x = sin x / x``):
+    a sinusoid of the same frequency at the block centres, only attenuated (0.83 for
+    a 30-min block and a 92-min orbit).  The amplitude and phase are free, so a cycle
+    sampled at the block centres is exact.  [rad]
+    """
+    return float(2.0 * np.pi * block_s / orbital_period_s)
+
+
+def fit_level_model(
+    pieces: list[tuple[FloatArray, FloatArray]],
+    block_s: float,
+    orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s,
+) -> LevelModel:
     """Fit :class:`LevelModel` to pieces of consecutive clean block means by REML.
 
     Parameters
@@ -118,6 +153,10 @@ def fit_level_model(pieces: list[tuple[FloatArray, FloatArray]], block_s: float)
         piece gets its own level, all share the reference slope.
     block_s : float
         Block length. [s]
+    orbital_period_s : float
+        Period of the orbital cycle, fitted (a sine and a cosine of the block
+        centres) with the levels and the slope so that the noise model does not
+        absorb the swing. [s]
 
     Returns
     -------
@@ -136,12 +175,17 @@ def fit_level_model(pieces: list[tuple[FloatArray, FloatArray]], block_s: float)
         raise AnalysisError(f"{n} usable block means: the level model needs {MIN_BLOCKS}")
     times = np.concatenate([t for t, _ in pieces])
     values = np.concatenate([y for _, y in pieces])
-    design = np.zeros((n, len(pieces) + 1))
+    # Columns: one level per piece, the slope, and the orbital cycle (block centres).
+    slope_column = len(pieces)
+    design = np.zeros((n, slope_column + 3))
     row = 0
     for j, (t, _) in enumerate(pieces):
         design[row : row + t.size, j] = 1.0
         row += t.size
-    design[:, -1] = times - times[0]
+    design[:, slope_column] = times - times[0]
+    angle = cycle_radians_per_block(block_s, orbital_period_s) * (times - times[0])
+    design[:, slope_column + 1] = np.sin(angle)
+    design[:, slope_column + 2] = np.cos(angle)
     offset = values[0]
     response = values - offset
     coefficients = np.linalg.lstsq(design, response, rcond=None)[0]
@@ -166,16 +210,28 @@ def fit_level_model(pieces: list[tuple[FloatArray, FloatArray]], block_s: float)
     )
     fit = GlsSolver(noise, bins).fit(response, design)
     return LevelModel(
-        noise, float(fit.coefficients[-1]), float(np.sqrt(fit.covariance[-1, -1])), block_s, n
+        noise,
+        float(fit.coefficients[slope_column]),
+        float(np.sqrt(fit.covariance[slope_column, slope_column])),
+        block_s,
+        n,
+        orbital_period_s,
     )
 
 
-#: Observation row of the state ``(o, level, slope)``.
-_H = np.array([1.0, 1.0, 0.0])
+#: Observation row of the state ``(o, level, slope, a, a')``: the cycle's first component.
+_H = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
+#: Size of the state.
+_N_STATE = _H.size
 
 
 class LevelFilter:
-    """The Kalman filter of :class:`LevelModel` on the state ``(OU, level, slope)``.
+    """The Kalman filter of :class:`LevelModel` on the state ``(OU, level, slope, a, a')``.
+
+    ``(a, a')`` is a deterministic cycle at the orbital period (no process noise),
+    turned by ``omega dt`` each step; it is diffuse at the first block and never
+    reset: across a gap the orbit's phase runs on.  The level is diffuse at the
+    start of every piece.
 
     Parameters
     ----------
@@ -189,14 +245,24 @@ class LevelFilter:
         self.total = noise.ou_variance + noise.white_variance + 1e-30
         self.time: float | None = None
         self.offset: float | None = None
-        self.x = np.zeros(3)
-        self.p = np.zeros((3, 3))
+        self.x = np.zeros(_N_STATE)
+        self.p = np.zeros((_N_STATE, _N_STATE))
         self.new_piece = True
 
     def transition(self, dt: float) -> FloatArray:
         """State transition over ``dt`` blocks."""
         decay = self.model.noise.phi**dt if self.model.noise.ou_variance > 0 else 0.0
-        return np.array([[decay, 0.0, 0.0], [0.0, 1.0, dt], [0.0, 0.0, 1.0]])
+        angle = self.model.cycle_radians_per_block * dt
+        cos, sin = np.cos(angle), np.sin(angle)
+        return np.array(
+            [
+                [decay, 0.0, 0.0, 0.0, 0.0],
+                [0.0, 1.0, dt, 0.0, 0.0],
+                [0.0, 0.0, 1.0, 0.0, 0.0],
+                [0.0, 0.0, 0.0, cos, sin],
+                [0.0, 0.0, 0.0, -sin, cos],
+            ]
+        )
 
     def gap(self) -> None:
         """The next block starts a new piece: its level is unknown."""
@@ -209,22 +275,27 @@ class LevelFilter:
         -------
         u : float
             Standardized innovation. [-]
-        transition : ndarray (3, 3)
+        transition : ndarray (5, 5)
             The transition applied before it.
-        gain : ndarray (3,)
+        gain : ndarray (5,)
             Kalman gain.
         sd : float
             Innovation standard deviation. [kg]
         diffuse : bool
-            Whether the level was unknown (the first mean of a piece): carries no
+            Whether the innovation is still mostly prior (the first mean of a piece,
+            whose level is unknown, and the first means of the filter, while the
+            orbital cycle is not yet pinned down): it carries (almost) no
             information on a change.
         """
         noise = self.model.noise
         if self.time is None or self.offset is None:
             self.offset = value
-            self.x = np.array([0.0, 0.0, self.model.slope_kg_per_block])
-            self.p = np.diag([noise.ou_variance, 0.0, self.model.slope_se_kg_per_block**2])
-            transition = np.eye(3)
+            self.x = np.array([0.0, 0.0, self.model.slope_kg_per_block, 0.0, 0.0])
+            cycle = DIFFUSE * self.total
+            self.p = np.diag(
+                [noise.ou_variance, 0.0, self.model.slope_se_kg_per_block**2, cycle, cycle]
+            )
+            transition = np.eye(_N_STATE)
         else:
             dt = time - self.time
             transition = self.transition(dt)
@@ -234,14 +305,14 @@ class LevelFilter:
             self.p[0, 0] += noise.ou_variance * (1.0 - decay**2)
             self.p[1, 1] += noise.walk_variance * dt
         self.time = time
-        diffuse = self.new_piece
-        if diffuse:
+        if self.new_piece:
             self.p[1, :] = 0.0
             self.p[:, 1] = 0.0
             self.p[1, 1] = DIFFUSE * self.total
             self.new_piece = False
         ph = self.p @ _H
         variance = float(_H @ ph) + noise.white_variance
+        diffuse = variance > DIFFUSE_INNOVATION * self.total
         innovation = (value - self.offset) - float(_H @ self.x)
         gain = ph / variance
         self.x = self.x + gain * innovation
@@ -291,7 +362,7 @@ class RampGlr:
         # Fixed-size ring of candidates (a new one per block overwrites the oldest).
         size = self.window + 1
         self._tau = np.full(size, -np.inf)
-        self._states = np.zeros((size, 3))
+        self._states = np.zeros((size, _N_STATE))
         self._s_ru = np.zeros(size)
         self._s_rr = np.zeros(size)
         self._next = 0
