@@ -35,8 +35,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.analysis.reserve import FLOOR_MMHG
 from hullwatch.analysis.steps import find_steps
+from hullwatch.detect.glr import DEFAULT_ORBITAL_PERIOD_ERROR_S
 from hullwatch.detect.grid import GasSample, grid_samples
 from hullwatch.detect.model import Alarm, StreamEvent
 from hullwatch.detect.rapid import RapidDepressRule
@@ -146,6 +148,14 @@ class LeakDetector:
         compartments of at least
         :data:`~hullwatch.detect.registry.AUTO_GLR_MIN_VOLUME_M3`, ``cusum-ar`` for
         smaller ones.
+    orbital_period_s : float
+        Period of the orbital cycle ``glr-level`` carries (the unseen swing of the
+        gas temperature); the ISS orbit lasts 91.5-93 min with altitude. [s]
+    orbital_period_error_s : float
+        Largest error of ``orbital_period_s`` (default 1 min, the farthest end of
+        91.5-93 min from 92.0): the cycle gets the random walk that follows the
+        phase slip of such an error (:func:`hullwatch.detect.glr.cycle_walk_variance`);
+        0 makes it deterministic. [s]
     """
 
     def __init__(
@@ -168,17 +178,24 @@ class LeakDetector:
         stale_s: float = 10.0 * SECONDS_PER_MINUTE,
         gas: Gas = CABIN_AIR,
         statistic: str = DEFAULT_STATISTIC,
+        orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s,
+        orbital_period_error_s: float = DEFAULT_ORBITAL_PERIOD_ERROR_S,
     ) -> None:
         for name, value in (
             ("block_s", block_s),
             ("grid_s", grid_s),
             ("warmup_s", warmup_s),
             ("rapid_rate_mmhg_per_min", rapid_rate_mmhg_per_min),
+            ("orbital_period_s", orbital_period_s),
         ):
             if not np.isfinite(value) or value <= 0.0:
                 raise InputError(f"{name} must be positive", field=name)
         if block_s < 4 * grid_s:
             raise InputError("a block must hold at least four grid samples", field="block_s")
+        if not np.isfinite(orbital_period_error_s) or orbital_period_error_s < 0.0:
+            raise InputError(
+                "orbital_period_error_s must be zero or positive", field="orbital_period_error_s"
+            )
         self.habitat = habitat
         self.false_alarms_per_year = false_alarms_per_year
         self.block_s = block_s
@@ -197,7 +214,16 @@ class LeakDetector:
         self.gas = gas
         self.statistic = statistic
         self._choose = statistic_choice(statistic)
-        self._settings = StatisticSettings(block_s, ar_order, tuple(designs), onset_lookback_s)
+        self.orbital_period_s = orbital_period_s
+        self.orbital_period_error_s = orbital_period_error_s
+        self._settings = StatisticSettings(
+            block_s,
+            ar_order,
+            tuple(designs),
+            onset_lookback_s,
+            orbital_period_s,
+            orbital_period_error_s,
+        )
         self._rules = {
             name: ThresholdRule(spec.threshold(false_alarms_per_year, self._settings))
             for name, spec in STATISTICS.items()
@@ -488,7 +514,7 @@ class LeakDetector:
         low, high = np.datetime64(change.low_ns, "ns"), np.datetime64(change.high_ns, "ns")
         known = track.stat.reference_kg_per_s - track.baseline_kg_per_s
         rate = known + change.step_kg_per_s
-        half_width = Z95 * change.step_se_kg_per_s
+        step_low, step_high = change.step_interval_kg_per_s(Z95)
         kind = "leak_increase" if track.alarmed else "leak_onset"
         per_day = float(kg_per_s_to_kg_per_day(rate))
         message = (
@@ -507,7 +533,7 @@ class LeakDetector:
             onset_estimate=onset,
             onset_ci95=(low, high),
             leak_rate_kg_per_s=rate,
-            leak_rate_ci95_kg_per_s=(rate - half_width, rate + half_width),
+            leak_rate_ci95_kg_per_s=(known + step_low, known + step_high),
             message=message,
             pressure_pa=sample.pressure_pa,
             statistic=score,

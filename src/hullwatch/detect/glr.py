@@ -11,8 +11,10 @@ with ``c_p`` a level that is unknown (diffuse) at the start of every piece of
 consecutive clean blocks (a repress cut out between pieces moves it), ``b`` the
 reference rate (its prior learned with the noise), ``a`` a sinusoid at the orbital
 period of unknown (diffuse) amplitude and phase (the orbital swing of the gas
-temperature no sensor sees), ``o`` an Ornstein-Uhlenbeck process (the slow part of
-that temperature, which *reverts*), ``W`` a random walk, ``w`` white noise: the
+temperature no sensor sees) that walks slowly, so that it can follow the phase
+slip of a period known only to about a minute (:func:`cycle_walk_variance`),
+``o`` an Ornstein-Uhlenbeck process (the slow part of that temperature, which
+*reverts*), ``W`` a random walk, ``w`` white noise: the
 :class:`~hullwatch.analysis.regression.NoiseModel` of the leak-rate fit, fitted by
 REML.  Under H1 a leak of rate ``L`` opens at ``tau``.
 
@@ -28,8 +30,11 @@ keeps ``S_ru(tau) = sum r u`` and ``S_rr(tau) = sum r^2``; the one-sided GLR is
 
     \\Lambda_k = \\max_{\\tau}\\; \\frac{\\max(0, S_{ru}(\\tau))^2}{2 S_{rr}(\\tau)} ,
 
-and ``L_hat = S_ru / S_rr`` with standard error ``S_rr^{-1/2}``.  Each update costs
-O(number of candidates); nothing looks ahead.
+and ``L_hat = S_ru / S_rr`` with standard error ``S_rr^{-1/2}``.  At an alarm the
+onset and rate intervals are the projections of the joint 95 % likelihood-ratio
+region of ``(tau, L)`` (:func:`joint_region`), so that the rate interval carries
+the onset's uncertainty.  Each update costs O(number of candidates); nothing
+looks ahead.
 
 References
 ----------
@@ -58,12 +63,14 @@ from hullwatch.analysis.regression import (
     estimate_noise,
     fit_noise_reml,
 )
-from hullwatch.detect.statistic import HALF_CHI2_95
 from hullwatch.errors import AnalysisError
+from hullwatch.units import SECONDS_PER_MINUTE, ZERO_CELSIUS_K
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Prior variance of a diffuse level or cycle, relative to the total noise variance.
+#: Prior variance of a diffuse level or cycle, relative to the total noise variance
+#: (OU + white + one block of the random walk: a model that REML fits as a pure walk
+#: must not make the priors, and the test below, vanish).
 DIFFUSE = 1e6
 #: An innovation whose variance exceeds this many times the total noise variance is
 #: still mostly prior (a diffuse level or cycle not yet pinned down by the data): it
@@ -72,6 +79,18 @@ DIFFUSE = 1e6
 DIFFUSE_INNOVATION = float(np.sqrt(DIFFUSE))
 #: Fewest clean block means a level model is fitted from.
 MIN_BLOCKS = 24
+#: Largest orbital swing of the gas temperature: the ISS holds the cabin within
+#: +-1.1 K (+-2 degF) of its setpoint (docs: iss-facts.md, [A], [C]). [K]
+MAX_SWING_K = 1.1
+#: Coldest usual setpoint, 19 degC (iss-facts.md): the swing is the largest fraction
+#: of the absolute temperature there. [K]
+COLDEST_SETPOINT_K = ZERO_CELSIUS_K + 19.0
+#: Largest error of the default orbital period (92.0 min): the ISS orbit lasts
+#: 91.5-93 min with its altitude, at most 1 min from 92.0. [s]
+DEFAULT_ORBITAL_PERIOD_ERROR_S = 1.0 * SECONDS_PER_MINUTE
+#: Half the 95 % point of a chi-square with two degrees of freedom: the drop of the
+#: log-likelihood ratio that bounds the joint 95 % region of (onset, rate).
+HALF_CHI2_2_95 = float(stats.chi2.ppf(0.95, 2) / 2.0)
 
 
 @dataclass(frozen=True)
@@ -92,9 +111,13 @@ class LevelModel:
     n_used : int
         Block means fitted.
     orbital_period_s : float
-        Period of the deterministic cycle (the orbit: the swing of the gas
-        temperature no sensor sees);
-        :data:`hullwatch.analysis.rate.DEFAULT_SETTINGS` holds the default. [s]
+        Period of the cycle (the orbit: the swing of the gas temperature no sensor
+        sees); :data:`hullwatch.analysis.rate.DEFAULT_SETTINGS` holds the default. [s]
+    cycle_walk_variance : float
+        Variance added per block to each component of the cycle, so that it can
+        follow the slip of a cycle whose true period differs from
+        ``orbital_period_s`` (:func:`cycle_walk_variance`); 0 for a deterministic
+        cycle. [kg^2]
     """
 
     noise: NoiseModel
@@ -103,6 +126,7 @@ class LevelModel:
     block_s: float
     n_used: int
     orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s
+    cycle_walk_variance: float = 0.0
 
     @property
     def cycle_radians_per_block(self) -> float:
@@ -139,10 +163,44 @@ def cycle_radians_per_block(block_s: float, orbital_period_s: float) -> float:
     return float(2.0 * np.pi * block_s / orbital_period_s)
 
 
+def cycle_walk_variance(
+    gas_kg: float, block_s: float, orbital_period_s: float, orbital_period_error_s: float
+) -> float:
+    """Random-walk variance per block that lets the cycle follow a period error. [kg^2]
+
+    A cycle whose true period is ``P + dP`` turns, against the filter's cycle of
+    period ``P``, by ``delta = 2 pi B dP / P^2`` per block of length ``B``: its state
+    vector of length ``A`` (the block-mean amplitude) moves by ``delta A`` per
+    block, at right angles to itself.  A random walk whose step has that mean
+    square, ``(delta A)^2 / 2`` on each of the two components, lets the filter
+    follow the slip with a bounded lag instead of a phase error that grows with
+    time.  ``A`` is bounded by the largest swing of the gas temperature
+    (:data:`MAX_SWING_K` at :data:`COLDEST_SETPOINT_K`: the gas mass a fixed
+    pressure holds changes by ``dT / T`` of itself), attenuated by the block mean
+    (``sinc(omega B / 2)``, see :func:`cycle_radians_per_block`).
+
+    Parameters
+    ----------
+    gas_kg : float
+        Gas mass of the compartment. [kg]
+    block_s : float
+        Block length. [s]
+    orbital_period_s : float
+        Period the filter's cycle assumes. [s]
+    orbital_period_error_s : float
+        Largest error of that period. [s]
+    """
+    omega = cycle_radians_per_block(block_s, orbital_period_s)
+    amplitude = abs(gas_kg) * MAX_SWING_K / COLDEST_SETPOINT_K * float(np.sinc(omega / (2 * np.pi)))
+    delta = omega * abs(orbital_period_error_s) / orbital_period_s
+    return 0.5 * (delta * amplitude) ** 2
+
+
 def fit_level_model(
     pieces: list[tuple[FloatArray, FloatArray]],
     block_s: float,
     orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s,
+    orbital_period_error_s: float = DEFAULT_ORBITAL_PERIOD_ERROR_S,
 ) -> LevelModel:
     """Fit :class:`LevelModel` to pieces of consecutive clean block means by REML.
 
@@ -157,6 +215,10 @@ def fit_level_model(
         Period of the orbital cycle, fitted (a sine and a cosine of the block
         centres) with the levels and the slope so that the noise model does not
         absorb the swing. [s]
+    orbital_period_error_s : float
+        Largest error of ``orbital_period_s``: sets the cycle's random walk
+        (:func:`cycle_walk_variance`, with the mean gas mass of the pieces); 0 for
+        a deterministic cycle. [s]
 
     Returns
     -------
@@ -216,6 +278,9 @@ def fit_level_model(
         block_s,
         n,
         orbital_period_s,
+        cycle_walk_variance(
+            float(np.mean(values)), block_s, orbital_period_s, orbital_period_error_s
+        ),
     )
 
 
@@ -228,9 +293,10 @@ _N_STATE = _H.size
 class LevelFilter:
     """The Kalman filter of :class:`LevelModel` on the state ``(OU, level, slope, a, a')``.
 
-    ``(a, a')`` is a deterministic cycle at the orbital period (no process noise),
-    turned by ``omega dt`` each step; it is diffuse at the first block and never
-    reset: across a gap the orbit's phase runs on.  The level is diffuse at the
+    ``(a, a')`` is a cycle at the orbital period, turned by ``omega dt`` each step
+    and walking by :attr:`LevelModel.cycle_walk_variance` per block on each
+    component (the slip of a period error); it is diffuse at the first block and
+    never reset: across a gap the orbit's phase runs on.  The level is diffuse at the
     start of every piece.
 
     Parameters
@@ -242,7 +308,7 @@ class LevelFilter:
     def __init__(self, model: LevelModel) -> None:
         self.model = model
         noise = model.noise
-        self.total = noise.ou_variance + noise.white_variance + 1e-30
+        self.total = noise.ou_variance + noise.white_variance + noise.walk_variance + 1e-30
         self.time: float | None = None
         self.offset: float | None = None
         self.x = np.zeros(_N_STATE)
@@ -304,6 +370,8 @@ class LevelFilter:
             self.p = transition @ self.p @ transition.T
             self.p[0, 0] += noise.ou_variance * (1.0 - decay**2)
             self.p[1, 1] += noise.walk_variance * dt
+            self.p[3, 3] += self.model.cycle_walk_variance * dt
+            self.p[4, 4] += self.model.cycle_walk_variance * dt
         self.time = time
         if self.new_piece:
             self.p[1, :] = 0.0
@@ -324,16 +392,26 @@ class LevelFilter:
 
 @dataclass(frozen=True)
 class RampEstimate:
-    """The most likely ramp: where it began, how steep, and the interval of its start.
+    """The most likely ramp, and the projections of the joint 95 % region of (start, rate).
+
+    The region holds every ``(tau, L)`` with ``L >= 0`` whose log-likelihood ratio
+    ``L S_ru(tau) - L^2 S_rr(tau) / 2`` lies within :data:`HALF_CHI2_2_95`
+    (chi2_2(0.95)/2) of the best.  Its projections are the intervals: the onset
+    interval the candidates with some rate in the region, the rate interval the
+    union over those candidates of their rates in the region.  The rate interval
+    thereby carries the onset's uncertainty (an earlier onset goes with a lower
+    rate).
 
     Attributes
     ----------
     onset_blocks, low_blocks, high_blocks : float
-        Change point and its 95 % profile-likelihood interval, in blocks.
+        Change point and its 95 % interval, in blocks.
     rate_kg_per_block : float
-        Extra gas lost per block since the change. [kg]
+        Extra gas lost per block since the change (at the best change point). [kg]
     rate_se_kg_per_block : float
-        Its standard error. [kg]
+        Its standard error with the change point taken as known. [kg]
+    rate_low_kg_per_block, rate_high_kg_per_block : float
+        The 95 % interval of the rate. [kg]
     """
 
     onset_blocks: float
@@ -341,6 +419,55 @@ class RampEstimate:
     high_blocks: float
     rate_kg_per_block: float
     rate_se_kg_per_block: float
+    rate_low_kg_per_block: float
+    rate_high_kg_per_block: float
+
+
+def joint_region(
+    s_ru: FloatArray, s_rr: FloatArray, drop: float = HALF_CHI2_2_95
+) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray]:
+    """Rates of each candidate inside the likelihood-ratio region of ``(tau, L >= 0)``.
+
+    With ``l(tau, L) = L S_ru - L^2 S_rr / 2`` and ``l*`` its maximum over the
+    candidates and ``L >= 0``, candidate ``tau`` holds the rates with
+    ``l(tau, L) >= l* - drop``: the roots ``(S_ru +- sqrt(S_ru^2 - 2 S_rr (l* -
+    drop))) / S_rr``, cut at 0.  For a regular likelihood, ``2 (l* - l(tau_0,
+    L_0))`` is asymptotically chi2_2 at the truth, so ``drop = chi2_2(0.95)/2``
+    gives a 95 % region and each projection covers at least as often [1]_.
+
+    Parameters
+    ----------
+    s_ru, s_rr : ndarray
+        The GLR sums of each candidate. [-]
+    drop : float
+        Log-likelihood drop that bounds the region. [-]
+
+    Returns
+    -------
+    inside : ndarray of bool
+        Candidates with some rate in the region.
+    low, high : ndarray
+        Their lowest and highest rate in it (NaN outside). [kg per block]
+
+    References
+    ----------
+    .. [1] Y. Pawitan, *In All Likelihood*, Oxford University Press, 2001,
+       sections 3.4 and 9.3 (likelihood regions, profile and projection).
+    """
+    positive = s_rr > 0
+    safe = np.where(positive, s_rr, 1.0)
+    best = float(np.max(RampGlr._gains(s_ru, s_rr), initial=0.0))
+    discriminant = s_ru**2 - 2.0 * safe * (best - drop)
+    root = np.sqrt(np.maximum(discriminant, 0.0))
+    high = (s_ru + root) / safe
+    low = np.maximum((s_ru - root) / safe, 0.0)
+    inside = positive & (discriminant >= 0) & (high >= 0)
+    nan = np.full(s_ru.shape, np.nan)
+    return (
+        np.asarray(inside),
+        np.asarray(np.where(inside, low, nan), dtype=np.float64),
+        np.asarray(np.where(inside, high, nan), dtype=np.float64),
+    )
 
 
 class RampGlr:
@@ -439,7 +566,10 @@ class RampGlr:
         return float(np.max(gains, where=self._active(), initial=0.0))
 
     def estimate(self) -> RampEstimate | None:
-        """Maximum-likelihood change point and rate, with the 95 % interval of the start."""
+        """Maximum-likelihood change point and rate, with the joint region's projections.
+
+        See :class:`RampEstimate` and :func:`joint_region`.
+        """
         tau, s_ru, s_rr = self.tau, self.s_ru, self.s_rr
         if not tau.size:
             return None
@@ -447,11 +577,13 @@ class RampGlr:
         best = int(np.argmax(gains))
         if s_rr[best] <= 0:
             return None
-        inside = np.flatnonzero(gains >= gains[best] - HALF_CHI2_95)
+        inside, low, high = joint_region(s_ru, s_rr)
         return RampEstimate(
             float(tau[best]),
             float(tau[inside].min()),
             float(tau[inside].max()),
             float(s_ru[best] / s_rr[best]),
             float(1.0 / np.sqrt(s_rr[best])),
+            float(np.min(low[inside])),
+            float(np.max(high[inside])),
         )

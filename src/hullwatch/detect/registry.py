@@ -24,7 +24,13 @@ from typing import Protocol
 
 import numpy as np
 
-from hullwatch.detect.glr import LevelModel, RampGlr, fit_level_model
+from hullwatch.analysis.rate import DEFAULT_SETTINGS
+from hullwatch.detect.glr import (
+    DEFAULT_ORBITAL_PERIOD_ERROR_S,
+    LevelModel,
+    RampGlr,
+    fit_level_model,
+)
 from hullwatch.detect.rule import cusum_threshold, glr_threshold
 from hullwatch.detect.statistic import CusumBank, OnsetProfile
 from hullwatch.detect.whiten import ARNoise, Innovations, fit_ar_noise
@@ -52,12 +58,18 @@ class StatisticSettings:
     lookback_s : float
         Memory kept to date an onset; for ``glr-level`` also the window of
         candidate change points. [s]
+    orbital_period_s : float
+        Period of the orbital cycle (``glr-level``). [s]
+    orbital_period_error_s : float
+        Largest error of that period (``glr-level``): sets the cycle's random walk. [s]
     """
 
     block_s: float
     ar_order: int
     designs: tuple[float, ...]
     lookback_s: float
+    orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s
+    orbital_period_error_s: float = DEFAULT_ORBITAL_PERIOD_ERROR_S
 
     @property
     def lookback_blocks(self) -> int:
@@ -77,6 +89,10 @@ class Change:
         Loss rate added at the onset. [kg/s]
     step_se_kg_per_s : float
         Its standard error. [kg/s]
+    step_low_kg_per_s, step_high_kg_per_s : float or None
+        The statistic's own 95 % interval of the step, when it is not the normal
+        one (``glr-level``: the projection of the joint region of onset and
+        rate). [kg/s]
     """
 
     onset_ns: int
@@ -84,6 +100,15 @@ class Change:
     high_ns: int
     step_kg_per_s: float
     step_se_kg_per_s: float
+    step_low_kg_per_s: float | None = None
+    step_high_kg_per_s: float | None = None
+
+    def step_interval_kg_per_s(self, z: float) -> tuple[float, float]:
+        """The step's own interval if the statistic gave one, else step +- ``z`` s.e. [kg/s]"""
+        if self.step_low_kg_per_s is not None and self.step_high_kg_per_s is not None:
+            return self.step_low_kg_per_s, self.step_high_kg_per_s
+        half = z * self.step_se_kg_per_s
+        return self.step_kg_per_s - half, self.step_kg_per_s + half
 
 
 class NoiseSummary(Protocol):
@@ -219,7 +244,12 @@ class GlrLevelStatistic:
         arrays = [
             (np.array([b + 0.5 for b, _ in p]), np.array([m for _, m in p])) for p in pieces if p
         ]
-        self.model = fit_level_model(arrays, self.settings.block_s)
+        self.model = fit_level_model(
+            arrays,
+            self.settings.block_s,
+            self.settings.orbital_period_s,
+            self.settings.orbital_period_error_s,
+        )
         self.glr = RampGlr(self.model, self.settings.lookback_blocks)
 
     def forget(self) -> None:
@@ -253,6 +283,8 @@ class GlrLevelStatistic:
             round(ramp.high_blocks * block),
             ramp.rate_kg_per_block / self.settings.block_s,
             ramp.rate_se_kg_per_block / self.settings.block_s,
+            ramp.rate_low_kg_per_block / self.settings.block_s,
+            ramp.rate_high_kg_per_block / self.settings.block_s,
         )
 
     @property
