@@ -80,3 +80,37 @@ def test_noise_model_covariance_follows_time_between_points() -> None:
     np.testing.assert_allclose(
         cov, [[2.5, 1.8, 2 * 0.9**5], [1.8, 2.5, 2 * 0.9**4], [2 * 0.9**5, 2 * 0.9**4, 2.5]]
     )
+
+
+def test_reml_escapes_the_random_walk_ridge_on_short_pieces() -> None:
+    """16 pieces of 6 h (12 bins) with their own intercepts and a 6-h OU, as in a band hold.
+
+    Started from the residual autocovariance alone, Nelder-Mead often stops on the
+    ridge where the OU part vanishes (correlation time near its 1.4-bin start);
+    :func:`estimate_noise_reml` also starts from OU-dominated models and keeps the
+    best restricted likelihood, which is never worse and finds the reverting drift.
+    """
+    from hullwatch.analysis.regression import fit_noise_reml, reml_starts
+
+    rng = np.random.default_rng(3)
+    pieces, per, tau_true = 16, 12, 12.0
+    t = np.concatenate([np.arange(per) + 13 * j for j in range(pieces)]).astype(float)
+    piece = np.repeat(np.arange(pieces), per)
+    design = np.column_stack([(piece == j).astype(float) for j in range(pieces)] + [-t])
+    taus, single_taus = [], []
+    for _ in range(12):
+        drift = _ou_plus_white(int(t.max()) + 1, np.exp(-1 / tau_true), 1.0, 0.0, rng)
+        levels = np.concatenate([rng.normal(0.0, 5.0, pieces), [0.05]])
+        y = design @ levels + drift[t.astype(int)] + 0.01 * rng.standard_normal(t.size)
+        start = estimate_noise(y - design @ np.linalg.lstsq(design, y, rcond=None)[0], t)
+        single, single_nll = fit_noise_reml(y, design, t, start)
+        best, best_nll = min(
+            (fit_noise_reml(y, design, t, guess) for guess in reml_starts(start, t)),
+            key=lambda fitted: fitted[1],
+        )
+        assert best_nll <= single_nll + 1e-9
+        assert estimate_noise_reml(y, design, t, start) == best
+        taus.append(-1.0 / np.log(best.phi))
+        single_taus.append(-1.0 / np.log(single.phi))
+    assert tau_true / 2 < np.median(taus) < 2 * tau_true
+    assert np.median(single_taus) < tau_true / 2  # the trap this guards against
