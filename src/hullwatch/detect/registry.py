@@ -91,8 +91,8 @@ class Change:
         Its standard error. [kg/s]
     step_low_kg_per_s, step_high_kg_per_s : float or None
         The statistic's own 95 % interval of the step, when it is not the normal
-        one (``glr-level``: the projection of the joint region of onset and
-        rate). [kg/s]
+        one (``glr-level`` and ``cusum-ar``: the projection of the joint region
+        of onset and rate). [kg/s]
     """
 
     onset_ns: int
@@ -218,6 +218,8 @@ class CusumArStatistic:
             spans[estimate.high][1],
             estimate.shift_kg_per_s,
             estimate.shift_sigma_kg_per_s,
+            estimate.shift_low_kg_per_s,
+            estimate.shift_high_kg_per_s,
         )
 
     @property

@@ -10,13 +10,18 @@ increment of a N(mu, 1) against a N(0, 1) observation:
 
 The statistic only accumulates evidence; what counts as enough is the decision
 rule's business (:mod:`hullwatch.detect.rule`).  :class:`OnsetProfile` keeps the
-recent innovations to date a change and measure its size once the rule has fired.
+recent innovations to date a change and measure its size once the rule has fired:
+the onset and step intervals are the two projections of one 95 % likelihood-ratio
+region of (change point, step >= 0), so that the step's interval carries the
+uncertainty of the onset.
 
 References
 ----------
 .. [1] E. S. Page, "Continuous inspection schemes", Biometrika 41, 100-115, 1954.
 .. [2] G. Lorden, "Procedures for reacting to a change in distribution", Ann. Math.
    Statist. 42, 1897-1908, 1971.
+.. [3] Y. Pawitan, *In All Likelihood*, Oxford University Press, 2001, sections 3.4
+   and 9.3 (likelihood regions, profile and projection).
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from hullwatch.detect.glr import HALF_CHI2_2_95, joint_region
+
 #: Half the 95 % point of a chi-square with one degree of freedom: the drop of the
-#: log-likelihood that bounds a 95 % profile-likelihood interval.
+#: log-likelihood that bounds a 95 % profile-likelihood interval of one parameter
+#: (the former onset interval, kept for comparison in the benchmark).
 HALF_CHI2_95 = 1.920729
 
 
@@ -91,11 +99,14 @@ class ChangeEstimate:
     index : int
         Position (in the profile) of the first innovation after the change.
     low, high : int
-        95 % profile-likelihood interval of ``index``.
+        95 % interval of ``index``: the projection of the joint region.
     shift_kg_per_s : float
         Step of the mean loss rate since the change. [kg/s]
     shift_sigma_kg_per_s : float
-        Its standard error. [kg/s]
+        Its standard error at the best change point (as if that were known). [kg/s]
+    shift_low_kg_per_s, shift_high_kg_per_s : float
+        95 % interval of the step: the projection of the joint region, the union
+        of the steps inside it over every change point. [kg/s]
     """
 
     index: int
@@ -103,6 +114,8 @@ class ChangeEstimate:
     high: int
     shift_kg_per_s: float
     shift_sigma_kg_per_s: float
+    shift_low_kg_per_s: float
+    shift_high_kg_per_s: float
 
 
 class OnsetProfile:
@@ -154,32 +167,56 @@ class OnsetProfile:
             out[k] = (1.0 - a[:after].sum()) / self.sigma[k]
         return out
 
-    def estimate(self) -> ChangeEstimate | None:
-        """Maximum-likelihood change point of an upward step, with its interval.
+    def sums(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """``sum(s u)`` and ``sum(s^2)`` of every candidate change point (O(n^2)).
 
-        For a step of the mean rate at innovation ``t`` the innovations move by
-        ``delta s_k(t)`` (:meth:`signatures`); the step's estimate is
-        ``sum(s u) / sum(s^2)`` and the log-likelihood gain
-        ``max(0, sum(s u))^2 / (2 sum(s^2))``.  The interval holds every ``t``
-        whose gain is within :data:`HALF_CHI2_95` of the best.
+        Candidate ``t`` is a step of the mean rate at innovation ``t`` with signature
+        ``s(t)`` (:meth:`signatures`).
+
+        Returns
+        -------
+        s_u : ndarray, shape (n,)
+            ``sum_k s_k(t) u_k``. [s/kg]
+        s_s : ndarray, shape (n,)
+            ``sum_k s_k(t)^2``. [s^2/kg^2]
         """
         n = len(self.u)
-        if n == 0:
-            return None
-        u = np.array(self.u)
+        u = np.array(self.u, dtype=float)
         su = np.empty(n)
         ss = np.empty(n)
         for t in range(n):
             s = self.signatures(t)
             su[t] = s @ u
             ss[t] = s @ s
+        return su, ss
+
+    def estimate(self) -> ChangeEstimate | None:
+        """Maximum-likelihood change point of an upward step, with the joint 95 % region.
+
+        For a step ``delta`` of the mean rate at innovation ``t`` the innovations
+        move by ``delta s_k(t)`` (:meth:`signatures`), so the log-likelihood ratio
+        against no change is ``l(t, delta) = delta sum(s u) - delta^2 sum(s^2) / 2``.
+        Its maximum over ``delta >= 0`` is ``max(0, sum(s u))^2 / (2 sum(s^2))`` at
+        ``sum(s u) / sum(s^2)``.  The pairs ``(t, delta >= 0)`` whose ``l`` lies
+        within ``chi2_2(0.95)/2`` (:data:`~hullwatch.detect.glr.HALF_CHI2_2_95`) of
+        the best form a 95 % region [3]_ (:func:`~hullwatch.detect.glr.joint_region`,
+        the same construction as ``glr-level``'s); the onset interval holds every
+        ``t`` with some step in it, the step interval the union of their steps.
+        """
+        n = len(self.u)
+        if n == 0:
+            return None
+        su, ss = self.sums()
         gain = np.maximum(su, 0.0) ** 2 / (2.0 * ss)
         best = int(np.argmax(gain))
-        inside = np.flatnonzero(gain >= gain[best] - HALF_CHI2_95)
+        inside, low, high = joint_region(su, ss, HALF_CHI2_2_95)
+        held = np.flatnonzero(inside)
         return ChangeEstimate(
             best,
-            int(inside.min()),
-            int(inside.max()),
+            int(held.min()),
+            int(held.max()),
             float(su[best] / ss[best]),
             float(1.0 / np.sqrt(ss[best])),
+            float(np.nanmin(low[held])),
+            float(np.nanmax(high[held])),
         )
