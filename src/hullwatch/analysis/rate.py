@@ -331,7 +331,14 @@ class _SegmentFitter:
 
 
 def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float]]:
-    """Maximum-likelihood exponent and its likelihood-ratio 95 % interval."""
+    """Maximum-likelihood exponent and its likelihood-ratio 95 % interval.
+
+    The noise model is held fixed in the profile, but it is itself uncertain (its
+    correlation time, from a few days), so the chi-square(1) cutoff becomes
+    F(1, nu), with ``nu`` the Satterthwaite degrees of freedom of the exponent's
+    variance (as for the rate, :meth:`_SegmentFitter.rate_dof`).  F(1, inf) is
+    chi-square(1).
+    """
     fits = [fitter.fit(n)[0] for n in EXPONENT_GRID]
     ssr = np.array([f.ssr_whitened for f in fits])
     best = int(np.argmin(ssr))
@@ -341,8 +348,12 @@ def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float
     n_hat = float(fine[int(np.argmin(fine_ssr))])
     ssr_min = float(fine_ssr.min())
     dof = fits[0].dof  # the same design size at every exponent
-    # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= chi2.
-    limit = ssr_min * np.exp(stats.chi2.ppf(0.95, 1) / dof)
+    nu = float("inf")
+    if fitter.estimates_exponent:  # else the interval is not used
+        design_n, _ = fitter.design_at(n_hat, exponent_column=True)
+        nu = fitter.rate_dof(lambda solver: solver.fit(fitter.y, design_n).covariance[-1, -1])
+    # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= F(1, nu).
+    limit = ssr_min * np.exp(stats.f.ppf(0.95, 1, min(nu, dof)) / dof)
     grid, unique = np.unique(np.concatenate((EXPONENT_GRID, fine)), return_index=True)
     profile = np.concatenate((ssr, fine_ssr))[unique]
     inside = np.flatnonzero(profile <= limit)
