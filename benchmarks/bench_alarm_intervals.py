@@ -298,6 +298,47 @@ def _share(hits: list[float]) -> str:
     return f"{100 * p:.1f} ± {100 * np.sqrt(p * (1 - p) / max(n, 1)):.1f}"
 
 
+def _interval_table(
+    title: str,
+    results: dict[float, dict[str, list[float]]],
+    before: str,
+    after: str,
+    oracle: bool = False,
+) -> Table:
+    """One row per leak size: coverage and widths of the ``before`` and ``after`` intervals.
+
+    ``results`` keys are ``{before}_onset`` and ``{after}onset`` (and ``_rate``, ``_w``).
+    """
+    names = (before, "joint")
+    columns = ["lb/day", "alarms after onset", "median delay (h)"]
+    columns += [f"{kind} {name}" for kind in ("onset", "rate") for name in names]
+    columns += ["rate oracle (true onset)"] if oracle else []
+    columns += [
+        "mean z of rate at alarm",
+        f"median onset width (h) {before} / joint",
+        f"median rate width / L {before} / joint",
+    ]
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="right")
+    for size, r in results.items():
+
+        def pair(kind: str, r: dict[str, list[float]] = r) -> tuple[list[float], list[float]]:
+            return r[f"{before}_{kind}"], r[f"{after}{kind}"]
+
+        onset_w, rate_w = pair("onset_w"), pair("rate_w")
+        row = [f"{size:g}", f"{len(r['delay'])}", f"{np.median(r['delay']) / 2:.1f}"]
+        row += [_share(h) for kind in ("onset", "rate") for h in pair(kind)]
+        row += [_share(r["oracle_rate"])] if oracle else []
+        row += [
+            f"{np.mean(r['z_best']):+.2f}",
+            f"{np.median(onset_w[0]) / 2:.1f} / {np.median(onset_w[1]) / 2:.1f}",
+            f"{np.median(rate_w[0]):.2f} / {np.median(rate_w[1]):.2f}",
+        ]
+        table.add_row(*row)
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=400)
@@ -313,72 +354,18 @@ def main() -> None:
     with Progress(console=console, transient=True) as progress:
         for size in args.sizes:
             results[size] = _one_size(size, args.runs, rng, progress)
-    table = Table(
-        title=f"glr-level alarm intervals, nominal 95 % ({args.runs} runs per size, "
+    title = (
+        f"glr-level alarm intervals, nominal 95 % ({args.runs} runs per size, "
         f"seed {args.seed}; coverage % ± binomial s.e.)"
     )
-    for column in (
-        "lb/day",
-        "alarms after onset",
-        "median delay (h)",
-        "onset legacy",
-        "onset joint",
-        "rate legacy",
-        "rate joint",
-        "rate oracle (true onset)",
-        "mean z of rate at alarm",
-        "median onset width (h) legacy / joint",
-        "median rate width / L legacy / joint",
-    ):
-        table.add_column(column, justify="right")
-    for size, r in results.items():
-        table.add_row(
-            f"{size:g}",
-            f"{len(r['delay'])}",
-            f"{np.median(r['delay']) / 2:.1f}",
-            _share(r["legacy_onset"]),
-            _share(r["joint_onset"]),
-            _share(r["legacy_rate"]),
-            _share(r["joint_rate"]),
-            _share(r["oracle_rate"]),
-            f"{np.mean(r['z_best']):+.2f}",
-            f"{np.median(r['legacy_onset_w']) / 2:.1f} / {np.median(r['joint_onset_w']) / 2:.1f}",
-            f"{np.median(r['legacy_rate_w']):.2f} / {np.median(r['joint_rate_w']):.2f}",
-        )
-    console.print(table)
+    console.print(_interval_table(title, results, "legacy", "joint_", oracle=True))
     if args.cusum:
         cusum = {}
         with Progress(console=console, transient=True) as progress:
             for size in args.sizes:
                 cusum[size] = _cusum_size(size, args.runs, rng, progress)
-        table = Table(title="cusum-ar alarm intervals, nominal 95 % (coverage % ± s.e.)")
-        for column in (
-            "lb/day",
-            "alarms after onset",
-            "median delay (h)",
-            "onset former",
-            "onset joint",
-            "rate former",
-            "rate joint",
-            "mean z of rate at alarm",
-            "median onset width (h) former / joint",
-            "median rate width / L former / joint",
-        ):
-            table.add_column(column, justify="right")
-        for size, r in cusum.items():
-            table.add_row(
-                f"{size:g}",
-                f"{len(r['delay'])}",
-                f"{np.median(r['delay']) / 2:.1f}",
-                _share(r["former_onset"]),
-                _share(r["onset"]),
-                _share(r["former_rate"]),
-                _share(r["rate"]),
-                f"{np.mean(r['z_best']):+.2f}",
-                f"{np.median(r['former_onset_w']) / 2:.1f} / {np.median(r['onset_w']) / 2:.1f}",
-                f"{np.median(r['former_rate_w']):.2f} / {np.median(r['rate_w']):.2f}",
-            )
-        console.print(table)
+        title = "cusum-ar alarm intervals, nominal 95 % (coverage % ± s.e.)"
+        console.print(_interval_table(title, cusum, "former", ""))
     if args.station:
         with Progress(console=console, transient=True) as progress:
             r = _station(args.station, args.station_lb_per_day, progress)
