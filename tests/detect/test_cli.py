@@ -123,3 +123,14 @@ def test_watch_memory_stays_bounded_on_a_long_stream(habitat) -> None:  # type: 
 
     short, long = peak_after(1.0), peak_after(3.0)
     assert long < 1.05 * short + 50_000
+
+
+def test_detect_takes_the_orbit_and_names_a_bad_one(leak_csv, history_csv, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The real ISS orbit is 91.5-93 min: ``--orbit`` sets the cycle glr-level carries."""
+    args = ["detect", str(leak_csv), "--history", str(history_csv), "--json"]
+    assert main([*args, "--orbit", "92.7min", "--orbit-error", "30s"]) == 0
+    assert any(a["kind"] == "leak_onset" for a in json.loads(capsys.readouterr().out)["alarms"])
+    for bad, named in (("abc", "--orbit"), ("0min", "orbital_period_s")):
+        status = main([*args, "--orbit", bad])
+        captured = capsys.readouterr()
+        assert status == 2 and captured.out == "" and named in captured.err

@@ -9,6 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.cli.app import app, console, print_json
 from hullwatch.cli.inputs import load_input, window_with_state
 from hullwatch.cli.options import (
@@ -28,6 +29,7 @@ from hullwatch.cli.options import (
 )
 from hullwatch.detect import DetectResult, LeakDetector, detect_leaks
 from hullwatch.detect.detector import DEFAULT_STATISTIC
+from hullwatch.detect.glr import DEFAULT_ORBITAL_PERIOD_ERROR_S
 from hullwatch.detect.registry import AUTO_GLR_MIN_VOLUME_M3, CHOICES
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
@@ -44,6 +46,25 @@ StatisticOption = Annotated[
 ]
 
 
+#: ``--orbit``: the period of the orbital swing ``glr-level`` carries (shared with ``watch``).
+OrbitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orbit",
+        help="Orbital period of the unseen temperature swing (glr-level), e.g. 92.7min "
+        "(default 92 min; the ISS's is 91.5-93 min with altitude).",
+    ),
+]
+#: ``--orbit-error``: the largest error of that period (shared with ``watch``).
+OrbitErrorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--orbit-error",
+        help="Largest error of --orbit (default 1 min); 0s makes the cycle deterministic.",
+    ),
+]
+
+
 def detector_options(
     habitat_path: Path | None,
     false_alarms_per_year: float,
@@ -51,8 +72,16 @@ def detector_options(
     block: str,
     rapid_rate: float,
     statistic: str = DEFAULT_STATISTIC,
+    orbit: str | None = None,
+    orbit_error: str | None = None,
 ) -> LeakDetector:
     """A detector configured from command-line options (shared with ``watch``)."""
+    period_s = DEFAULT_SETTINGS.orbital_period_s
+    if orbit is not None:
+        period_s = parse_duration_s(orbit, "--orbit")
+    period_error_s = DEFAULT_ORBITAL_PERIOD_ERROR_S
+    if orbit_error is not None:
+        period_error_s = parse_duration_s(orbit_error, "--orbit-error")
     return LeakDetector(
         load_habitat(habitat_path),
         false_alarms_per_year=false_alarms_per_year,
@@ -60,6 +89,8 @@ def detector_options(
         block_s=parse_duration_s(block, "--block"),
         rapid_rate_mmhg_per_min=rapid_rate,
         statistic=statistic,
+        orbital_period_s=period_s,
+        orbital_period_error_s=period_error_s,
     )
 
 
@@ -79,11 +110,15 @@ def detect_command(
     skip_bad_rows: SkipBadRowsOption = False,
     isslive_year: IssliveYearOption = None,
     statistic: StatisticOption = DEFAULT_STATISTIC,
+    orbit: OrbitOption = None,
+    orbit_error: OrbitErrorOption = None,
 ) -> None:
     """Leak alarms raised causally, as a live monitor would have raised them: each from
     the samples up to its time alone. With --start/--end, only the samples in the window
     (and each hatch's state at its start) are used."""
-    detector = detector_options(config, false_alarms_per_year, warmup, block, rapid_rate, statistic)
+    detector = detector_options(
+        config, false_alarms_per_year, warmup, block, rapid_rate, statistic, orbit, orbit_error
+    )
     habitat = detector.habitat
     data = load_input(
         telemetry,

@@ -12,7 +12,12 @@ from typing import IO, Annotated
 import typer
 
 from hullwatch.cli.app import app, console
-from hullwatch.cli.cmd_detect import StatisticOption, detector_options
+from hullwatch.cli.cmd_detect import (
+    OrbitErrorOption,
+    OrbitOption,
+    StatisticOption,
+    detector_options,
+)
 from hullwatch.cli.options import (
     BlockOption,
     ConfigOption,
@@ -123,10 +128,14 @@ def watch_command(
     block: BlockOption = "30min",
     rapid_rate: RapidRateOption = 0.5,
     statistic: StatisticOption = DEFAULT_STATISTIC,
+    orbit: OrbitOption = None,
+    orbit_error: OrbitErrorOption = None,
 ) -> None:
     """Follow a growing long-form CSV file (or stdin) and print hatch changes, gas steps,
     losses of signal and alarms as they happen; Ctrl-C or the end of stdin stops it."""
-    detector = detector_options(config, false_alarms_per_year, warmup, block, rapid_rate, statistic)
+    detector = detector_options(
+        config, false_alarms_per_year, warmup, block, rapid_rate, statistic, orbit, orbit_error
+    )
     if history is not None:
         detector.fit(load_telemetry(history, detector.habitat))
     monitor = Monitor(detector)
