@@ -351,7 +351,12 @@ def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float
     nu = float("inf")
     if fitter.estimates_exponent:  # else the interval is not used
         design_n, _ = fitter.design_at(n_hat, exponent_column=True)
-        nu = fitter.rate_dof(lambda solver: solver.fit(fitter.y, design_n).covariance[-1, -1])
+        try:
+            nu = fitter.rate_dof(lambda solver: solver.fit(fitter.y, design_n).covariance[-1, -1])
+        except (np.linalg.LinAlgError, AnalysisError):
+            # The exponent's column is (numerically) collinear under a neighbouring
+            # noise model: its variance cannot be assessed, so take the widest cutoff.
+            nu = 1.0
     # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= F(1, nu).
     limit = ssr_min * np.exp(stats.f.ppf(0.95, 1, min(nu, dof)) / dof)
     grid, unique = np.unique(np.concatenate((EXPONENT_GRID, fine)), return_index=True)
