@@ -211,6 +211,7 @@ class _SegmentFitter:
         self._n_bins = n_bins
         self._solver: GlsSolver | None = None
         self._n0 = 1.0
+        self._tau_profiles: dict[float, list[tuple[NoiseModel, float]]] = {}
 
     def bin_times(self) -> npt.NDArray[np.datetime64]:
         """UTC time of each bin's centre of mass."""
@@ -302,21 +303,32 @@ class _SegmentFitter:
         restricted likelihood's curvature in ``log tau`` (the other noise parameters
         profiled) gives that uncertainty; ``nu = 2 V^2 / Var(V)`` by the delta method.
         """
-        mode = self._gls().noise
-        design, _ = self.design_at(self._n0, exponent_column=self.estimates_exponent)
         time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
-        log_tau = np.log(-1.0 / np.log(mode.phi))
-        values, variances = [], []
-        for shift in (-step, 0.0, step):
-            phi = min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX)
-            model, value = fit_noise_reml(self.y, design, time_bins, mode, fixed_phi=phi)
-            values.append(value)
-            variances.append(variance_of(GlsSolver(model, time_bins)))
+        profile = self._tau_profile(step)
+        values = [value for _, value in profile]
+        variances = [variance_of(GlsSolver(model, time_bins)) for model, _ in profile]
         curvature = (values[0] + values[2] - 2.0 * values[1]) / step**2
         slope = (variances[2] - variances[0]) / (2.0 * step)
         if curvature <= 0.0:
             return 1.0
         return float(max(1.0, 2.0 * variances[1] ** 2 * curvature / max(slope**2, 1e-300)))
+
+    def _tau_profile(self, step: float) -> list[tuple[NoiseModel, float]]:
+        """REML noise models and minus log-likelihoods at ``log tau`` of the mode +- ``step``.
+
+        Kept: the rate's and the exponent's degrees of freedom share them.
+        """
+        if step not in self._tau_profiles:
+            mode = self._gls().noise
+            design, _ = self.design_at(self._n0, exponent_column=self.estimates_exponent)
+            time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
+            log_tau = np.log(-1.0 / np.log(mode.phi))
+            profile = []
+            for shift in (-step, 0.0, step):
+                phi = min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX)
+                profile.append(fit_noise_reml(self.y, design, time_bins, mode, fixed_phi=phi))
+            self._tau_profiles[step] = profile
+        return self._tau_profiles[step]
 
     def noise_model(self) -> NoiseModel:
         """The residual noise model the fits use."""
