@@ -62,6 +62,7 @@ from hullwatch.analysis.regression import (
     NoiseModel,
     estimate_noise,
     fit_noise_reml,
+    reml_starts,
 )
 from hullwatch.errors import AnalysisError
 from hullwatch.units import SECONDS_PER_MINUTE, ZERO_CELSIUS_K
@@ -223,8 +224,9 @@ def fit_level_model(
     Returns
     -------
     LevelModel
-        The noise (REML, the better of two starting points: the residual
-        autocovariance fit and a near random walk) and the GLS reference slope.
+        The noise (REML, the best of several starting points: the residual
+        autocovariance fit, OU-dominated models and a near random walk) and the GLS
+        reference slope.
 
     Raises
     ------
@@ -256,9 +258,13 @@ def fit_level_model(
         raise AnalysisError("the block means do not vary: no noise to model")
     bins = times - times[0]
     # REML's likelihood is flat between a slow OU and a random walk on a few days of
-    # data: start from both and keep the better optimum.
+    # data: start from both, and from OU-dominated models at several correlation
+    # times (the rate fit's starts), and keep the best optimum.
     total = float(np.var(residual))
-    starts = (estimate_noise(residual, bins), NoiseModel(0.1 * total, 0.1 * total, 0.5, total / n))
+    starts = [
+        *reml_starts(estimate_noise(residual, bins), bins),
+        NoiseModel(0.1 * total, 0.1 * total, 0.5, total / n),
+    ]
     noise = min(
         (fit_noise_reml(response, design, bins, start) for start in starts), key=lambda f: f[1]
     )[0]
