@@ -48,7 +48,7 @@ from rich.table import Table
 from hullwatch.detect import LeakDetector, Monitor, Snapshot, grid_samples
 from hullwatch.detect.model import Alarm
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
-from hullwatch.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, pa_to_mmhg
+from hullwatch.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, SECONDS_PER_MINUTE, pa_to_mmhg
 
 console = Console()
 START = "2026-05-01T00:00:00Z"
@@ -212,6 +212,9 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(f"{v:g}" for v in SIZES_LB_PER_DAY))
     parser.add_argument("--no-pelt", action="store_true", help="skip PELT (slow)")
     parser.add_argument("--history-days", type=float, default=3.0, help="leak-free fit history")
+    parser.add_argument(
+        "--block-min", type=float, default=None, help="detector block [min] (the statistic's)"
+    )
     args = parser.parse_args()
     seeds = 1 if args.quick else args.seeds
     clean_seeds = seeds if args.clean_seeds is None else args.clean_seeds
@@ -231,6 +234,7 @@ def main() -> None:
         "clean_seeds": clean_seeds,
         "onset_h": ONSET_H,
         "history_days": args.history_days,
+        "block_min": args.block_min,
         "statistics": list(statistics),
         "settings": {},
     }
@@ -239,9 +243,12 @@ def main() -> None:
     for setting in settings:
         history = simulate(scenario_from_dict(scenario(setting, args.history_days, 900, 0.0)))
         fitted = {
-            key: LeakDetector(history.habitat, false_alarms_per_year=key[1], statistic=key[0]).fit(
-                history.to_telemetry()
-            )
+            key: LeakDetector(
+                history.habitat,
+                false_alarms_per_year=key[1],
+                statistic=key[0],
+                block_s=None if args.block_min is None else args.block_min * SECONDS_PER_MINUTE,
+            ).fit(history.to_telemetry())
             for key in keys
         }
         # Leak-free runs: false alarms, and the naive rules' largest excursions.
@@ -312,11 +319,15 @@ def main() -> None:
         and sizes == SIZES_LB_PER_DAY
         and not args.no_pelt
         and args.history_days == 3.0
+        and args.block_min is None
     )
     if not args.quick:
         path = RESULTS
         if not default:
-            name = f"detect_{args.setting}_{'_'.join(statistics)}_h{args.history_days:g}d.json"
+            block = "" if args.block_min is None else f"_b{args.block_min:g}min"
+            name = (
+                f"detect_{args.setting}_{'_'.join(statistics)}_h{args.history_days:g}d{block}.json"
+            )
             path = RESULTS.with_name(name)
         path.write_text(json.dumps(_finite(report), indent=1, allow_nan=False) + "\n")
     console.print(f"wall time {report['wall_s']:.0f} s")

@@ -15,8 +15,14 @@ REQUESTED = 100.0
 
 
 @pytest.mark.slow
-def test_measured_false_alarm_rate_is_within_the_requested_rate(history, habitat) -> None:  # type: ignore[no-untyped-def]
-    fitted = LeakDetector(habitat, false_alarms_per_year=REQUESTED).fit(history.to_telemetry())
+@pytest.mark.parametrize("statistic", ["glr-level", "cusum-ar", "auto"])
+def test_measured_false_alarm_rate_is_within_the_requested_rate(
+    history, habitat, statistic
+) -> None:  # type: ignore[no-untyped-def]
+    """Each statistic with its default block (``glr-level``, the default: 10 min)."""
+    fitted = LeakDetector(habitat, false_alarms_per_year=REQUESTED, statistic=statistic).fit(
+        history.to_telemetry()
+    )
     alarms, compartment_days = 0, 0.0
     for seed in range(6):
         result = run(

@@ -65,7 +65,7 @@ def serve_command(
     false_alarms_per_year: FalseAlarmsOption = 1.0,
     history: HistoryOption = None,
     warmup: WarmupOption = "2d",
-    block: BlockOption = "30min",
+    block: BlockOption = None,
     rapid_rate: RapidRateOption = 0.5,
     statistic: StatisticOption = DEFAULT_STATISTIC,
     risk_threshold_lb_per_day: ThresholdOption = DEFAULT_THRESHOLD_LB_PER_DAY,

@@ -125,7 +125,7 @@ def watch_command(
     false_alarms_per_year: FalseAlarmsOption = 1.0,
     history: HistoryOption = None,
     warmup: WarmupOption = "2d",
-    block: BlockOption = "30min",
+    block: BlockOption = None,
     rapid_rate: RapidRateOption = 0.5,
     statistic: StatisticOption = DEFAULT_STATISTIC,
     orbit: OrbitOption = None,

@@ -38,7 +38,14 @@ HistoryOption = Annotated[
 WarmupOption = Annotated[
     str, typer.Option("--warmup", help="Data a compartment without history learns from.")
 ]
-BlockOption = Annotated[str, typer.Option("--block", help="Averaging block of the statistic.")]
+BlockOption = Annotated[
+    str | None,
+    typer.Option(
+        "--block",
+        help="Averaging block of the statistic (default: the statistic's own, "
+        "10min for glr-level, 30min for cusum-ar and auto).",
+    ),
+]
 RapidRateOption = Annotated[
     float, typer.Option("--rapid-rate", help="Rapid-depress alarm rate [mmHg/min].")
 ]

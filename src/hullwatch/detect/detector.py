@@ -3,16 +3,17 @@
 For each compartment (one per hatch configuration, from the hatch channels):
 
 1. Gas-mass grid samples (:mod:`hullwatch.detect.grid`) are averaged over blocks of
-   ``block_s`` (default 30 min).
+   ``block_s`` (by default the statistic's: 10 min for ``glr-level``, 30 min for
+   ``cusum-ar``).
 2. At the end of each block, :func:`hullwatch.analysis.steps.find_steps` runs on the
    trailing ``step_window_s`` of the grid.  Blocks touching a repress, or a depress
    at least as fast as the rapid-depress rate (which that rule reports), or their
    settling time (``settle_s``, as the leak-rate fit uses), are cut out.  A slower
    gas-mass fall stays in: a hole that opens suddenly looks exactly like it.
 3. The clean block means feed the statistic chosen by name from
-   :data:`hullwatch.detect.registry.STATISTICS`: ``cusum-ar`` (default) whitens the
+   :data:`hullwatch.detect.registry.STATISTICS`: ``cusum-ar`` whitens the
    loss rate between consecutive clean blocks by an AR noise model and runs a CUSUM
-   bank on it; ``glr-level`` whitens the gas-mass level itself by the Kalman filter
+   bank on it; ``glr-level`` (default) whitens the gas-mass level itself by the Kalman filter
    of an OU + random-walk + white noise model and runs a GLR for a leak ramp over
    the change points of the last ``onset_lookback_s``.
 4. The decision rule (:mod:`hullwatch.detect.rule`) fires at the threshold the
@@ -49,6 +50,7 @@ from hullwatch.detect.registry import (
     NoiseSummary,
     Piece,
     StatisticSettings,
+    default_block_s,
     statistic_choice,
     statistic_spec,
 )
@@ -71,8 +73,10 @@ from hullwatch.units import (
 Z95 = 1.959964
 #: Z value of a one-sided 95 % bound.
 Z95_ONE_SIDED = 1.644854
-#: The statistic a detector runs unless told otherwise.
-DEFAULT_STATISTIC = "auto"
+#: The statistic a detector runs unless told otherwise: measured as fast as or faster
+#: than ``cusum-ar`` at every leak size in both benchmark settings, with no false
+#: alarm (docs/detection.md).
+DEFAULT_STATISTIC = "glr-level"
 
 
 @dataclass
@@ -110,8 +114,11 @@ class LeakDetector:
         Modules, hatches and channels.
     false_alarms_per_year : float
         Allowed leak false alarms per year per compartment. [1/year]
-    block_s : float
-        Block over which the gas mass is averaged; the statistic updates once per block. [s]
+    block_s : float, optional
+        Block over which the gas mass is averaged; the statistic updates once per
+        block, so an alarm waits for a block's end.  Default: the statistic's
+        (:func:`hullwatch.detect.registry.default_block_s`; 10 min for ``glr-level``,
+        30 min for ``cusum-ar`` and ``auto``). [s]
     grid_s : float
         Gas-mass grid. [s]
     ar_order : int
@@ -143,8 +150,8 @@ class LeakDetector:
         The cabin gas.
     statistic : str
         The detection statistic by its name in
-        :data:`hullwatch.detect.registry.STATISTICS` (``cusum-ar`` or ``glr-level``,
-        for every compartment), or ``auto`` (default): ``glr-level`` for
+        :data:`hullwatch.detect.registry.STATISTICS` (``cusum-ar``, or ``glr-level``
+        (default), for every compartment), or ``auto``: ``glr-level`` for
         compartments of at least
         :data:`~hullwatch.detect.registry.AUTO_GLR_MIN_VOLUME_M3`, ``cusum-ar`` for
         smaller ones.
@@ -163,7 +170,7 @@ class LeakDetector:
         habitat: Habitat,
         *,
         false_alarms_per_year: float = 1.0,
-        block_s: float = 30.0 * SECONDS_PER_MINUTE,
+        block_s: float | None = None,
         grid_s: float = 60.0,
         ar_order: int = 4,
         designs: tuple[float, ...] = DEFAULT_DESIGNS,
@@ -181,6 +188,9 @@ class LeakDetector:
         orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s,
         orbital_period_error_s: float = DEFAULT_ORBITAL_PERIOD_ERROR_S,
     ) -> None:
+        self._choose = statistic_choice(statistic)
+        if block_s is None:
+            block_s = default_block_s(statistic)
         for name, value in (
             ("block_s", block_s),
             ("grid_s", grid_s),
@@ -213,7 +223,6 @@ class LeakDetector:
         self.stale_s = stale_s
         self.gas = gas
         self.statistic = statistic
-        self._choose = statistic_choice(statistic)
         self.orbital_period_s = orbital_period_s
         self.orbital_period_error_s = orbital_period_error_s
         self._settings = StatisticSettings(
