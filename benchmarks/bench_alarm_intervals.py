@@ -90,6 +90,13 @@ def _oracle(glr: RampGlr) -> tuple[float, float]:
     return rate - half, rate + half
 
 
+def _tallies(*prefixes: str, extra: tuple[str, ...] = ()) -> dict[str, list[float]]:
+    """Empty per-run lists: the delay, and onset/rate coverage and width per construction."""
+    kinds = ("onset", "rate", "onset_w", "rate_w")
+    keys = ["delay", *(f"{p}{k}" for p in prefixes for k in kinds), *extra]
+    return {key: [] for key in keys}
+
+
 def _one_size(
     lb_per_day: float, runs: int, rng: np.random.Generator, progress: Progress
 ) -> dict[str, list[float]]:
@@ -98,22 +105,7 @@ def _one_size(
     times = np.arange(ONSET + WINDOW) + 0.5
     chol = np.linalg.cholesky(NOISE.covariance(times - times[0]))
     model = LevelModel(NOISE, 0.0, 1e-4, BLOCK_S, 1000)
-    out: dict[str, list[float]] = {
-        key: []
-        for key in (
-            "delay",
-            "legacy_onset",
-            "legacy_rate",
-            "legacy_onset_w",
-            "legacy_rate_w",
-            "joint_onset",
-            "joint_rate",
-            "joint_onset_w",
-            "joint_rate_w",
-            "oracle_rate",
-            "z_best",
-        )
-    }
+    out = _tallies("legacy_", "joint_", extra=("oracle_rate", "z_best"))
     task = progress.add_task(f"{lb_per_day:g} lb/day", total=runs)
     for _ in range(runs):
         y = chol @ rng.standard_normal(times.size) - rate * np.maximum(times - ONSET, 0.0)
@@ -155,21 +147,7 @@ def _cusum_size(
     chol = np.linalg.cholesky(NOISE.covariance(times - times[0]))
     block_ns = round(BLOCK_S * 1e9)
     onset = HISTORY + ONSET  # blocks since the history began
-    out: dict[str, list[float]] = {
-        key: []
-        for key in (
-            "delay",
-            "former_onset",
-            "former_rate",
-            "former_onset_w",
-            "former_rate_w",
-            "onset",
-            "rate",
-            "onset_w",
-            "rate_w",
-            "z_best",
-        )
-    }
+    out = _tallies("former_", "", extra=("z_best",))
     task = progress.add_task(f"cusum-ar {lb_per_day:g} lb/day", total=runs)
     for _ in range(runs):
         y = chol @ rng.standard_normal(n) - rate * np.maximum(times - onset, 0.0)
@@ -245,20 +223,7 @@ def _station(runs: int, lb_per_day: float, progress: Progress) -> dict[str, list
     block_s = fitted.block_s
     onset_blocks = int(onset.astype(np.int64)) / (block_s * 1e9)
     truth = float(kg_per_day_to_kg_per_s(lb_per_day_to_kg_per_day(lb_per_day)))
-    out: dict[str, list[float]] = {
-        key: []
-        for key in (
-            "delay",
-            "legacy_onset",
-            "legacy_rate",
-            "joint_onset",
-            "joint_rate",
-            "legacy_rate_w",
-            "joint_rate_w",
-            "legacy_onset_w",
-            "joint_onset_w",
-        )
-    }
+    out = _tallies("legacy_", "joint_")
     task = progress.add_task("station", total=runs)
     for seed in range(1000, 1000 + runs):
         leak = {"module": "PrK", "model": "orifice", "rate_lb_per_day": lb_per_day, "onset": "6h"}

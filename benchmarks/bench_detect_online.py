@@ -24,12 +24,11 @@ from rich.table import Table
 
 from hullwatch.detect import LeakDetector
 from hullwatch.simulate import scenario_from_dict, simulate
+from hullwatch.units import SECONDS_PER_DAY
 
 console = Console()
 #: Requested false-alarm rates. [1/year per compartment]
 RATES = (0.1, 1.0, 10.0)
-#: Default warm-up of LeakDetector. [days]
-WARMUP_DAYS = 2.0
 
 
 def main() -> None:
@@ -54,11 +53,12 @@ def main() -> None:
                 compartments = len({s.compartment for shot in shots[-10:] for s in shot.samples})
                 for rate in RATES:
                     detector = LeakDetector(result.habitat, false_alarms_per_year=rate)
+                    warmup_days = detector.warmup_s / SECONDS_PER_DAY
                     # No onset: every leak alarm is false.
                     _, false = run_detector(shots, detector, float("inf"))
                     counts[rate] += false
                 progress.advance(task)
-            watched = args.seeds * (args.days - WARMUP_DAYS) * compartments
+            watched = args.seeds * (args.days - warmup_days) * compartments
             table.add_row(setting, f"{watched:g}", *(str(counts[r]) for r in RATES))
     console.print(table)
     console.print(f"wall time {time.perf_counter() - began:.0f} s")
