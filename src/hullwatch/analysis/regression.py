@@ -15,6 +15,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -244,6 +245,11 @@ class GlsSolver:
         )
 
 
+#: One more stretch of data that shares the noise model but not the regression:
+#: ``(response, design, time_bins)``.
+RemlBlock = tuple[FloatArray, FloatArray, FloatArray]
+
+
 def _reml_terms(
     response: FloatArray, design: FloatArray, time_bins: FloatArray, unit: NoiseModel
 ) -> tuple[float, float, float]:
@@ -256,16 +262,27 @@ def _reml_terms(
     return log_det, float(logdet_xx), ssr
 
 
-def _negative_reml(
-    response: FloatArray, design: FloatArray, time_bins: FloatArray, unit: NoiseModel
-) -> float:
+def _joint_terms(blocks: Sequence[RemlBlock], unit: NoiseModel) -> tuple[float, float, int]:
+    """``log det S + log det X'S^-1X`` summed over blocks, and the summed SSR and dof.
+
+    Blocks are independent and each has its own regression; the scale is common.
+    """
+    log_dets, ssr, dof = 0.0, 0.0, 0
+    for response, design, time_bins in blocks:
+        log_det, logdet_xx, block_ssr = _reml_terms(response, design, time_bins, unit)
+        log_dets += log_det + logdet_xx
+        ssr += block_ssr
+        dof += design.shape[0] - design.shape[1]
+    return log_dets, ssr, dof
+
+
+def _negative_reml(blocks: Sequence[RemlBlock], unit: NoiseModel) -> float:
     """Minus the restricted log-likelihood (up to a constant), the scale profiled out."""
-    n, p = design.shape
     try:
-        log_det, logdet_xx, ssr = _reml_terms(response, design, time_bins, unit)
+        log_dets, ssr, dof = _joint_terms(blocks, unit)
     except np.linalg.LinAlgError:
         return np.inf
-    value = 0.5 * (log_det + logdet_xx + (n - p) * np.log(ssr / (n - p)))
+    value = 0.5 * (log_dets + dof * np.log(ssr / dof))
     return float(value) if np.isfinite(value) else np.inf
 
 
@@ -282,16 +299,18 @@ def fit_noise_reml(
     *,
     walk: bool = True,
     fixed_phi: float | None = None,
+    history: Sequence[RemlBlock] = (),
 ) -> tuple[NoiseModel, float]:
     """REML fit of the noise model, and its minus log restricted likelihood.
 
     With ``fixed_phi`` the slow correlation is held there and the rest is fitted
-    (a profile, as :func:`noise_posterior` needs).
+    (a profile of the correlation time).  ``history`` blocks share the noise model
+    but each has its own regression (see :func:`estimate_noise_reml`).
     """
     from scipy.optimize import minimize
     from scipy.special import expit
 
-    n, p = design.shape
+    blocks = [(response, design, time_bins), *history]
 
     def unpack(theta: FloatArray) -> NoiseModel:
         # Variance ratios beyond e^+-30 are numerically zero or infinite: stop there.
@@ -311,14 +330,14 @@ def fit_noise_reml(
         walk0 = start.walk_variance / start.ou_variance if start.walk_variance > 0 else 1e-3
         theta0.append(np.log(walk0))
     best = minimize(
-        lambda theta: _negative_reml(response, design, time_bins, unpack(theta)),
+        lambda theta: _negative_reml(blocks, unpack(theta)),
         np.array(theta0),
         method="Nelder-Mead",
         options={"xatol": 0.01, "fatol": 0.005, "maxiter": 400 * len(theta0)},
     )
     unit = unpack(best.x)
-    _, _, ssr = _reml_terms(response, design, time_bins, unit)
-    scale = ssr / (n - p)
+    _, ssr, dof = _joint_terms(blocks, unit)
+    scale = ssr / dof
     model = NoiseModel(
         unit.ou_variance * scale, unit.white_variance * scale, unit.phi, unit.walk_variance * scale
     )
@@ -332,6 +351,7 @@ def estimate_noise_reml(
     start: NoiseModel,
     *,
     walk: bool = True,
+    history: Sequence[RemlBlock] = (),
 ) -> NoiseModel:
     """Fit OU-plus-random-walk-plus-white noise by restricted maximum likelihood (REML).
 
@@ -351,6 +371,11 @@ def estimate_noise_reml(
         Starting point (e.g. from :func:`estimate_noise`).
     walk : bool
         Fit the random-walk part (else only OU plus white).
+    history : sequence of (response, design, time_bins)
+        Earlier stretches of the same compartment, each with its own regression,
+        that share the noise model.  A few days hold only a dozen correlation times
+        of the slow noise, so its timescale, and every trend variance with it, is
+        loosely pinned by the window alone; weeks of history pin it.
 
     References
     ----------
@@ -359,7 +384,7 @@ def estimate_noise_reml(
     """
     return min(
         (
-            fit_noise_reml(response, design, time_bins, guess, walk=walk)
+            fit_noise_reml(response, design, time_bins, guess, walk=walk, history=history)
             for guess in reml_starts(start, time_bins)
         ),
         key=lambda fitted: fitted[1],
