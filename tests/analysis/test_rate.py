@@ -124,3 +124,39 @@ def test_a_window_inside_represses_gives_no_made_up_number() -> None:
     )
     with pytest.raises(AnalysisError, match="could not estimate"):
         leak_rate(run.to_telemetry(), run.habitat, "PrK")
+
+
+def test_noise_history_of_the_same_compartment_is_fitted_jointly() -> None:
+    """The PrK closed for 4 days; the window is the last 2 days, the history the first 2.
+
+    The history's own leak and intercepts are fitted separately, so the window's
+    estimate keeps its truth; only the noise model is shared, and the output says so.
+    """
+    run = prk_run(4)
+    telemetry = run.to_telemetry()
+    window = _z("2026-05-03T00:00:00Z")
+    alone = leak_rate(telemetry, run.habitat, "PrK", window)
+    joint = leak_rate(telemetry, run.habitat, "PrK", window, noise_history_s=2 * 86400.0)
+    assert any("fitted jointly with 48 h" in note for note in joint.to_dict()["assumptions"])
+    assert not any("jointly" in note for note in alone.to_dict()["assumptions"])
+    assert joint.last.noise != alone.last.noise
+    truth = true_mean_rate(run, joint.last.start, joint.last.end)
+    lo, hi = joint.last.ci95_kg_per_day
+    assert lo <= truth <= hi
+
+
+def test_noise_history_of_another_compartment_is_not_used() -> None:
+    """Before the window the hatches were open: that is another compartment's noise."""
+    run = prk_run(
+        2,
+        hatch_events=[
+            {"time": "2d", "hatch": "Zvezda-PrK", "state": "closed"},
+            {"time": "2d", "hatch": "PrK-Progress", "state": "closed"},
+        ],
+    )
+    telemetry = run.to_telemetry()
+    window = _z("2026-05-03T00:00:00Z")
+    joint = leak_rate(telemetry, run.habitat, "PrK", window, noise_history_s=2 * 86400.0)
+    alone = leak_rate(telemetry, run.habitat, "PrK", window)
+    assert any("no usable history" in note for note in joint.to_dict()["assumptions"])
+    assert joint.last.ci95_kg_per_day == alone.last.ci95_kg_per_day

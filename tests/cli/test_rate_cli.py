@@ -47,6 +47,11 @@ def test_rate_text_and_plot(prk_csv, tmp_path, capsys) -> None:
             ["--module", "PrK", "--start", "2026-05-01T00:00:00Z", "--end", "2026-05-01T01:00:00Z"],
             "could not estimate",
         ),
+        (["--module", "PrK", "--noise-history", "2d"], "--noise-history needs --start"),
+        (
+            ["--module", "PrK", "--start", "2026-05-03T00:00:00Z", "--noise-history", "2 days"],
+            "cannot read duration",
+        ),
     ],
 )
 def test_rate_bad_requests_exit_2(prk_csv, capsys, args, needle) -> None:

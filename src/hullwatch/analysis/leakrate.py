@@ -188,6 +188,7 @@ def leak_rate(
     settings: RateSettings = DEFAULT_SETTINGS,
     gas: Gas = CABIN_AIR,
     temperature_override: TemperatureOverride | None = None,
+    noise_history_s: float = 0.0,
 ) -> LeakRateResult:
     """Leak rate of the compartment holding ``module``, with 95 % intervals.
 
@@ -207,6 +208,11 @@ def leak_rate(
         The cabin gas.
     temperature_override : mapping, optional
         Module temperatures to use instead of the channels (an oracle baseline). [K]
+    noise_history_s : float
+        Also fit the noise model on this much data before ``start``, of the same
+        compartment (each hatch configuration with its own leak and intercepts).
+        A few days pin the slow noise's correlation time, and with it the
+        interval's width, only loosely; weeks pin it. [s]
 
     Returns
     -------
@@ -225,6 +231,11 @@ def leak_rate(
     t1 = span[1] if end is None else end
     if not t1 > t0:
         raise InputError(f"the window {iso_z(t0)} to {iso_z(t1)} is empty", field="--start/--end")
+    if noise_history_s < 0:
+        raise InputError("the noise history cannot be negative", field="--noise-history")
+    history_start = None
+    if noise_history_s > 0:
+        history_start = t0 - np.timedelta64(round(noise_history_s * 1e9), "ns")
     segments = estimate_segments(
         telemetry,
         habitat,
@@ -234,6 +245,7 @@ def leak_rate(
         settings=settings,
         gas=gas,
         temperature_override=temperature_override,
+        history_start=history_start,
     )
     n2 = ppn2_segments(telemetry, habitat, module, t0, t1, settings=settings, gas=gas)
     return LeakRateResult(

@@ -21,13 +21,15 @@ near 2 a viscous crack.  When ``n`` is estimated, the mean rate's variance carri
 its uncertainty (a Gauss-Newton column in ``n``).  The interval's Student-t degrees
 of freedom come from Satterthwaite's approximation over the uncertainty of the
 slow noise's correlation time, which a few days of data pin down only loosely.
+Earlier data of the same compartment (a noise history) can be fitted jointly for
+the noise model alone, each stretch with its own regression; weeks pin that time.
 
 Gas added by a repress is the jump between the intercepts either side of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +42,7 @@ from hullwatch.analysis.regression import (
     GlsSolver,
     NoiseModel,
     RegressionFit,
+    RemlBlock,
     estimate_noise,
     estimate_noise_reml,
     fit_ar1,
@@ -170,9 +173,14 @@ class _SegmentFitter:
     """Fits one segment for any exponent, on fixed bins and pieces."""
 
     def __init__(
-        self, segment: GasMassSegment, settings: RateSettings, gas: Gas = CABIN_AIR
+        self,
+        segment: GasMassSegment,
+        settings: RateSettings,
+        gas: Gas = CABIN_AIR,
+        history: Sequence[RemlBlock] = (),
     ) -> None:
         self.segment = segment
+        self.history = tuple(history)
         self.settings = settings
         self.gas = gas
         self.mean_temperature_k = float(np.nanmean(segment.temperature_k))
@@ -210,7 +218,7 @@ class _SegmentFitter:
         self._bin_index = bin_index
         self._n_bins = n_bins
         self._solver: GlsSolver | None = None
-        self._n0 = 1.0
+        self._n0: float | None = None
         self._tau_profiles: dict[float, list[tuple[NoiseModel, float]]] = {}
 
     def bin_times(self) -> npt.NDArray[np.datetime64]:
@@ -269,29 +277,43 @@ class _SegmentFitter:
         span = float(np.nanmax(pressure) / np.nanmin(pressure) - 1.0)
         return span >= self.settings.min_pressure_span
 
-    def _gls(self) -> GlsSolver:
-        """The noise model, estimated once from the residuals of the best exponent, then fixed.
+    @property
+    def time_bins(self) -> FloatArray:
+        """Bin times in bins since the segment's start."""
+        return self.t * SECONDS_PER_DAY / self.settings.bin_s
 
-        The exponent is first chosen by ordinary least squares, so that a curved decay
-        (a crack) is not mistaken for slow noise.
-        """
-        if self._solver is None:
+    def _initial_exponent(self) -> float:
+        """The exponent of least ordinary squares on the grid, so that a curved decay
+        (a crack) is not mistaken for slow noise."""
+        if self._n0 is None:
 
             def ssr(n: float) -> float:
                 design, _ = self.design_at(n)
                 coef = np.linalg.lstsq(design, self.y, rcond=None)[0]
                 return float(np.sum((self.y - design @ coef) ** 2))
 
-            n0 = float(EXPONENT_GRID[int(np.argmin([ssr(n) for n in EXPONENT_GRID]))])
-            # The noise is fitted with n free (linearized), so that the slow noise
-            # the exponent can absorb is not mistaken for a shorter correlation.
-            self._n0 = n0
-            design, _ = self.design_at(n0, exponent_column=self.estimates_exponent)
-            first = fit_ar1(self.y, design, self.piece)
-            residual = self.y - design @ first.coefficients
-            time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
-            start = estimate_noise(residual, time_bins)
-            noise = estimate_noise_reml(self.y, design, time_bins, start)
+            self._n0 = float(EXPONENT_GRID[int(np.argmin([ssr(n) for n in EXPONENT_GRID]))])
+        return self._n0
+
+    def reml_block(self) -> RemlBlock:
+        """This segment as a block of a joint noise fit: gas mass, design, times.
+
+        The noise is fitted with n free (linearized), so that the slow noise the
+        exponent can absorb is not mistaken for a shorter correlation.
+        """
+        design, _ = self.design_at(self._initial_exponent(), self.estimates_exponent)
+        return self.y, design, self.time_bins
+
+    def _gls(self) -> GlsSolver:
+        """The noise model, estimated once from the residuals of the best exponent, then fixed.
+
+        With history blocks, the noise model is fitted jointly with them.
+        """
+        if self._solver is None:
+            y, design, time_bins = self.reml_block()
+            first = fit_ar1(y, design, self.piece)
+            start = estimate_noise(y - design @ first.coefficients, time_bins)
+            noise = estimate_noise_reml(y, design, time_bins, start, history=self.history)
             self._solver = GlsSolver(noise, time_bins)
         return self._solver
 
@@ -303,7 +325,7 @@ class _SegmentFitter:
         restricted likelihood's curvature in ``log tau`` (the other noise parameters
         profiled) gives that uncertainty; ``nu = 2 V^2 / Var(V)`` by the delta method.
         """
-        time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
+        time_bins = self.time_bins
         profile = self._tau_profile(step)
         values = [value for _, value in profile]
         variances = [variance_of(GlsSolver(model, time_bins)) for model, _ in profile]
@@ -320,13 +342,14 @@ class _SegmentFitter:
         """
         if step not in self._tau_profiles:
             mode = self._gls().noise
-            design, _ = self.design_at(self._n0, exponent_column=self.estimates_exponent)
-            time_bins = self.t * SECONDS_PER_DAY / self.settings.bin_s
+            y, design, time_bins = self.reml_block()
             log_tau = np.log(-1.0 / np.log(mode.phi))
             profile = []
             for shift in (-step, 0.0, step):
                 phi = min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX)
-                profile.append(fit_noise_reml(self.y, design, time_bins, mode, fixed_phi=phi))
+                profile.append(
+                    fit_noise_reml(y, design, time_bins, mode, fixed_phi=phi, history=self.history)
+                )
             self._tau_profiles[step] = profile
         return self._tau_profiles[step]
 
@@ -399,15 +422,35 @@ def _mean_rate(fit: RegressionFit, mean_factor: FloatArray, leak_index: int) -> 
     return value, variance
 
 
+def _usable_h(fitter: _SegmentFitter) -> float:
+    """Hours of data outside steps and settling. [h]"""
+    return fitter.n_points * fitter.settings.grid_s / SECONDS_PER_HOUR
+
+
+def _fittable(fitter: _SegmentFitter) -> bool:
+    """Enough usable data, and more bins than the fit has coefficients."""
+    return (
+        _usable_h(fitter) >= fitter.settings.min_usable_h
+        and fitter.y.size >= fitter.coefficient_count + 3
+    )
+
+
 def fit_segment(
-    segment: GasMassSegment, settings: RateSettings, gas: Gas = CABIN_AIR
+    segment: GasMassSegment,
+    settings: RateSettings,
+    gas: Gas = CABIN_AIR,
+    history: Sequence[RemlBlock] = (),
 ) -> SegmentRate:
-    """Fit the leak over one segment; a segment that cannot be fitted says why."""
-    fitter = _SegmentFitter(segment, settings, gas)
+    """Fit the leak over one segment; a segment that cannot be fitted says why.
+
+    ``history`` blocks (earlier data of the same compartment, see
+    :func:`noise_history_blocks`) are fitted jointly for the noise model.
+    """
+    fitter = _SegmentFitter(segment, settings, gas, history)
     steps = [_gas_step(segment, s) for s in fitter.steps]
     assumptions = list(segment.assumptions)
-    usable_h = fitter.n_points * settings.grid_s / SECONDS_PER_HOUR
-    if usable_h < settings.min_usable_h or fitter.y.size < fitter.coefficient_count + 3:
+    usable_h = _usable_h(fitter)
+    if not _fittable(fitter):
         return _segment_rate(
             segment,
             fitter,
@@ -562,8 +605,12 @@ def estimate_segments(
     settings: RateSettings = DEFAULT_SETTINGS,
     gas: Gas = CABIN_AIR,
     temperature_override: TemperatureOverride | None = None,
+    history_start: np.datetime64 | None = None,
 ) -> list[SegmentRate]:
     """Leak rate of the compartment holding ``module``, one result per hatch configuration.
+
+    With ``history_start``, the data from there up to ``start`` of the same
+    compartment is fitted jointly for the noise model (:func:`noise_history_blocks`).
 
     Raises
     ------
@@ -580,9 +627,84 @@ def estimate_segments(
         gas=gas,
         temperature_override=temperature_override,
     )
-    results = [fit_segment(segment, settings, gas) for segment in segments]
+    history: dict[tuple[str, ...], list[tuple[GasMassSegment, RemlBlock]]] = {}
+    if history_start is not None:
+        window_start = segments[0].start if start is None else start
+        history = noise_history_blocks(
+            telemetry,
+            habitat,
+            module,
+            history_start,
+            window_start,
+            settings=settings,
+            gas=gas,
+            temperature_override=temperature_override,
+        )
+    results = []
+    for segment in segments:
+        earlier = history.get(segment.compartment, [])
+        result = fit_segment(segment, settings, gas, [block for _, block in earlier])
+        if history_start is not None:
+            result.assumptions.append(_history_note(earlier))
+        results.append(result)
     if all(r.leak_rate_kg_per_day is None for r in results):
         raise AnalysisError(
             "could not estimate a leak rate: " + "; ".join(str(r.reason) for r in results)
         )
     return results
+
+
+def noise_history_blocks(
+    telemetry: Telemetry,
+    habitat: Habitat,
+    module: str,
+    start: np.datetime64,
+    end: np.datetime64,
+    *,
+    settings: RateSettings = DEFAULT_SETTINGS,
+    gas: Gas = CABIN_AIR,
+    temperature_override: TemperatureOverride | None = None,
+) -> dict[tuple[str, ...], list[tuple[GasMassSegment, RemlBlock]]]:
+    """Earlier data that shares the window's noise model, by compartment.
+
+    Every hatch configuration of ``module``'s compartment between ``start`` and
+    ``end`` with enough usable data becomes a block with its own regression
+    (intercepts, leak, harmonics), so a different leak rate there does not matter;
+    only the noise model (correlation time, variances) is shared.  A segment is
+    used only for a window segment of the same compartment, whose noise it shares.
+    """
+    if not end > start:
+        return {}
+    try:
+        segments = gas_mass_segments(
+            telemetry,
+            habitat,
+            module,
+            start,
+            end,
+            grid_s=settings.grid_s,
+            gas=gas,
+            temperature_override=temperature_override,
+        )
+    except AnalysisError:
+        return {}
+    blocks: dict[tuple[str, ...], list[tuple[GasMassSegment, RemlBlock]]] = {}
+    for segment in segments:
+        fitter = _SegmentFitter(segment, settings, gas)
+        if _fittable(fitter):
+            blocks.setdefault(segment.compartment, []).append((segment, fitter.reml_block()))
+    return blocks
+
+
+def _history_note(earlier: list[tuple[GasMassSegment, RemlBlock]]) -> str:
+    if not earlier:
+        return (
+            "no usable history of this compartment: the noise model is fitted on the window alone"
+        )
+    hours = sum((segment.end - segment.start) / np.timedelta64(1, "h") for segment, _ in earlier)
+    first = min(segment.start for segment, _ in earlier)
+    count = f"{len(earlier)} segment" + ("s" if len(earlier) > 1 else "")
+    return (
+        f"noise model fitted jointly with {hours:.0f} h of earlier data of this "
+        f"compartment ({count} from {np.datetime_as_string(first, 's')}Z)"
+    )

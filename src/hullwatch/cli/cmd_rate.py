@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich import box
 from rich.table import Table
@@ -24,7 +25,8 @@ from hullwatch.cli.options import (
 )
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
-from hullwatch.telemetry import to_utc_datetime64
+from hullwatch.simulate.timeparse import parse_duration_s
+from hullwatch.telemetry import iso_z, to_utc_datetime64
 
 
 @app.command("rate")
@@ -46,6 +48,14 @@ def rate_command(
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Draw the gas mass and fit to this PNG/SVG.")
     ] = None,
+    noise_history: Annotated[
+        str | None,
+        typer.Option(
+            "--noise-history",
+            help="Also learn the noise from this much earlier data of the compartment "
+            "(e.g. 14d; needs --start). Narrows an honest interval.",
+        ),
+    ] = None,
 ) -> None:
     """Leak rate of MODULE's compartment as gas mass per day, temperature-compensated,
     through repressurizations, with a 95 % interval."""
@@ -55,13 +65,25 @@ def rate_command(
             raise InputError(
                 f"unknown unit {unit!r}; use {', '.join(EXTRA_UNITS)}", field="--units"
             )
+    history_s = 0.0
+    if noise_history is not None:
+        history_s = parse_duration_s(noise_history, "--noise-history")
+        if start is None:
+            raise InputError(
+                "--noise-history needs --start: the history is the data before the window",
+                field="--noise-history",
+            )
     habitat = load_habitat(config)
+    load_start = start
+    if start is not None and history_s > 0:
+        history = np.timedelta64(round(history_s * 1e9), "ns")
+        load_start = iso_z(to_utc_datetime64(start) - history)
     data = load_input(
         telemetry,
         archive,
         habitat,
         config,
-        start=start,
+        start=load_start,
         end=end,
         skip_bad_rows=skip_bad_rows,
         isslive_year=isslive_year,
@@ -69,7 +91,7 @@ def rate_command(
     )
     t0 = to_utc_datetime64(start) if start else None
     t1 = to_utc_datetime64(end) if end else None
-    result = leak_rate(data, habitat, module, t0, t1)
+    result = leak_rate(data, habitat, module, t0, t1, noise_history_s=history_s)
     if plot is not None:
         from hullwatch.report.rate_plot import plot_leak_rate
 
