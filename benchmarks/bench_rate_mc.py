@@ -9,6 +9,7 @@ pressure without temperature.  Runs in parallel on all cores.
 Usage::
 
     python benchmarks/bench_rate_mc.py [--runs 200] [--scenarios prk_band,...] [--jobs 2]
+        [--history-days 14] [--out FILE]
 """
 
 from __future__ import annotations
@@ -33,16 +34,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/rate_mc.json"))
+    parser.add_argument(
+        "--history-days",
+        type=float,
+        default=0.0,
+        help="Earlier data of the compartment the noise model also learns from "
+        "(rate --noise-history); 0 analyses the window alone.",
+    )
+    parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     names = args.scenarios.split(",")
+    if args.out is None:
+        suffix = f"_history_{args.history_days:g}d" if args.history_days else ""
+        args.out = Path(f"benchmarks/results/rate_mc{suffix}.json")
     outcomes: dict[str, list[RunOutcome]] = {name: [] for name in names}
     failures: list[tuple[str, int, str]] = []
     start = time.perf_counter()
     with ProcessPoolExecutor(args.jobs) as pool, Progress(console=console) as progress:
         task = progress.add_task("Monte Carlo runs", total=args.runs * len(names))
         futures = {
-            pool.submit(run_one, name, seed): (name, seed)
+            pool.submit(run_one, name, seed, history_days=args.history_days): (name, seed)
             for name in names
             for seed in range(args.runs)
         }
@@ -54,7 +65,8 @@ def main() -> None:
                 failures.append((*futures[future], f"{type(error).__name__}: {error}"))
             progress.advance(task)
     elapsed = time.perf_counter() - start
-    table = Table(title=f"leak rate, {args.runs} runs per scenario (kg/day)")
+    history = f", {args.history_days:g}-day noise history" if args.history_days else ""
+    table = Table(title=f"leak rate, {args.runs} runs per scenario{history} (kg/day)")
     for column in (
         "scenario",
         "truth",
@@ -66,6 +78,8 @@ def main() -> None:
         "RMSE/oracle",
         "endpoint RMSE",
         "P-only OLS RMSE",
+        "n identified",
+        "n coverage",
     ):
         table.add_column(column, justify="right")
     summaries = []
@@ -83,6 +97,8 @@ def main() -> None:
             f"{s.oracle_ratio:.1f}",
             f"{s.endpoint_rmse:.4f}",
             f"{s.pressure_ols_rmse:.4f}",
+            f"{s.exponent_identified:.0%}",
+            "-" if s.exponent_coverage is None else f"{s.exponent_coverage:.1%}",
         )
     console.print(table)
     console.print(

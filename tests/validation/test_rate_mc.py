@@ -22,3 +22,15 @@ def test_small_monte_carlo_against_truth(scenario: str) -> None:
     assert summary.rmse < 0.5 * summary.pressure_ols_rmse
     # And the oracle, which sees the true gas temperature, can only do better.
     assert summary.oracle_rmse <= summary.rmse
+
+
+def test_small_monte_carlo_with_a_noise_history() -> None:
+    """The band hold with 14 days of earlier data for the noise model (``--noise-history``).
+
+    The oracle learns from the same history; it still sees the true gas temperature.
+    """
+    outcomes = [run_one("prk_band", seed, history_days=14.0) for seed in SEEDS]
+    summary = summarize(outcomes)
+    assert summary.coverage >= 4 / 6
+    assert summary.rmse < 0.5 * summary.pressure_ols_rmse
+    assert summary.oracle_rmse <= summary.rmse
