@@ -617,16 +617,8 @@ def estimate_segments(
     AnalysisError
         When no compartment pressure or temperature channel has data.
     """
-    segments = gas_mass_segments(
-        telemetry,
-        habitat,
-        module,
-        start,
-        end,
-        grid_s=settings.grid_s,
-        gas=gas,
-        temperature_override=temperature_override,
-    )
+    override = temperature_override
+    segments = _gas_mass(telemetry, habitat, module, start, end, settings, gas, override)
     history: dict[tuple[str, ...], list[tuple[GasMassSegment, RemlBlock]]] = {}
     if history_start is not None:
         window_start = segments[0].start if start is None else start
@@ -654,6 +646,29 @@ def estimate_segments(
     return results
 
 
+def _gas_mass(
+    telemetry: Telemetry,
+    habitat: Habitat,
+    module: str,
+    start: np.datetime64 | None,
+    end: np.datetime64 | None,
+    settings: RateSettings,
+    gas: Gas,
+    temperature_override: TemperatureOverride | None,
+) -> list[GasMassSegment]:
+    """The gas-mass segments on the estimator's grid."""
+    return gas_mass_segments(
+        telemetry,
+        habitat,
+        module,
+        start,
+        end,
+        grid_s=settings.grid_s,
+        gas=gas,
+        temperature_override=temperature_override,
+    )
+
+
 def noise_history_blocks(
     telemetry: Telemetry,
     habitat: Habitat,
@@ -676,15 +691,8 @@ def noise_history_blocks(
     if not end > start:
         return {}
     try:
-        segments = gas_mass_segments(
-            telemetry,
-            habitat,
-            module,
-            start,
-            end,
-            grid_s=settings.grid_s,
-            gas=gas,
-            temperature_override=temperature_override,
+        segments = _gas_mass(
+            telemetry, habitat, module, start, end, settings, gas, temperature_override
         )
     except AnalysisError:
         return {}
