@@ -25,11 +25,11 @@ def test_small_monte_carlo_against_truth(scenario: str) -> None:
 
 
 def test_small_monte_carlo_with_a_noise_history() -> None:
-    """The band hold with 14 days of earlier data for the noise model (``--noise-history``).
+    """The band hold with 7 days of earlier data for the noise model (``--noise-history``).
 
     The oracle learns from the same history; it still sees the true gas temperature.
     """
-    outcomes = [run_one("prk_band", seed, history_days=14.0) for seed in SEEDS]
+    outcomes = [run_one("prk_band", seed, history_days=7.0) for seed in SEEDS]
     summary = summarize(outcomes)
     assert summary.coverage >= 4 / 6
     assert summary.rmse < 0.5 * summary.pressure_ols_rmse
