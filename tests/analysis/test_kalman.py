@@ -34,3 +34,21 @@ def test_white_noise_alone_scales_by_its_standard_deviation() -> None:
     whitened, log_det = whiten(np.full(5, 2.0), np.arange(5.0), *noise.components(), 4.0)
     np.testing.assert_allclose(whitened, 1.0)
     assert abs(log_det - 5 * np.log(4.0)) < 1e-12
+
+
+def test_loaded_slow_parts_are_whitened_exactly() -> None:
+    """``h_i h_j`` on the OU and walk parts (the gas present), not on the white part."""
+    rng = np.random.default_rng(2)
+    times = np.sort(rng.choice(300, 150, replace=False)).astype(float)
+    loading = np.linspace(1.0, 0.3, times.size)  # a decay from 760 to about 230 mmHg
+    noise = NoiseModel(2.0, 0.3, 0.97, walk_variance=0.02)
+    columns = rng.standard_normal((times.size, 2))
+    covariance = noise.covariance(times, loading)
+    whitened, log_det = noise.whiten(columns, times, loading)
+    np.testing.assert_allclose(
+        whitened, np.linalg.solve(np.linalg.cholesky(covariance), columns), atol=1e-10
+    )
+    assert abs(log_det - np.linalg.slogdet(covariance)[1]) < 1e-9
+    # The white part is not loaded: at a loading of 0 only it is left.
+    vacuum = noise.covariance(times[:3], np.zeros(3))
+    np.testing.assert_allclose(vacuum, 0.3 * np.eye(3))

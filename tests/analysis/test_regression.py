@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from hullwatch.analysis.regression import (
     GlsSolver,
@@ -11,6 +12,7 @@ from hullwatch.analysis.regression import (
     estimate_noise,
     estimate_noise_reml,
     fit_ar1,
+    pivot_quantile,
 )
 
 
@@ -147,3 +149,26 @@ def test_history_blocks_pin_the_correlation_time() -> None:
     # The median is 9.3 bins here (11.7 on another seed): the random-walk term takes
     # a little of the slow variance.  Within a factor of 1.5 of the truth.
     assert abs(np.median(joint) - np.log(tau_true)) < np.log(1.5)
+
+
+@pytest.mark.parametrize(("spread", "dof"), [(0.0, 30.0), (0.5, 300.0), (1.2, 40.0)])
+def test_pivot_quantile_is_the_quantile_of_t_times_a_lognormal_scale(
+    spread: float, dof: float
+) -> None:
+    """Against 400,000 draws of ``T_dof * exp(-S / 2)``, ``S ~ N(0, spread^2)``.
+
+    The draws' coverage at the quantile has a standard error of 0.00034.
+    """
+    rng = np.random.default_rng(11)
+    draws = stats.t.rvs(dof, size=400_000, random_state=rng) * np.exp(
+        -0.5 * spread * rng.standard_normal(400_000)
+    )
+    q = pivot_quantile(spread, dof)
+    assert abs(np.mean(np.abs(draws) <= q) - 0.95) < 0.0015
+
+
+def test_pivot_quantile_limits() -> None:
+    """No spread gives Student t; an unidentified timescale gives t with 1 dof."""
+    assert pivot_quantile(0.0, 25.0) == pytest.approx(stats.t.ppf(0.975, 25.0))
+    assert pivot_quantile(float("inf"), 25.0) == pytest.approx(stats.t.ppf(0.975, 1.0))
+    assert pivot_quantile(0.5, 25.0) < pivot_quantile(1.0, 25.0)

@@ -1,9 +1,10 @@
 """Exact whitening under Ornstein-Uhlenbeck-plus-white noise, by a scalar Kalman filter.
 
-The residual gas-mass noise is modelled as ``e(t) = sum_j x_j(t) + W(t) + w(t)``:
+The residual gas-mass noise is modelled as ``e(t) = h(t) (sum_j x_j(t) + W(t)) + w(t)``:
 each ``x_j`` an Ornstein-Uhlenbeck process with correlation ``phi_j`` per bin, ``W``
 a random walk (the leak flow itself wandering with the unseen temperature), ``w``
-white.  Its covariance matrix ``S`` at irregular times
+white, ``h`` a known loading (the gas present, relative to a reference).  Its
+covariance matrix ``S`` at irregular times
 is dense, but the filter's innovations, each divided by its standard deviation,
 are exactly ``L^-1 z`` for ``S = L L^T``.  That costs O(n) per column where a
 Cholesky factor costs O(n^3), so the noise can be fitted by REML on the full
@@ -32,6 +33,7 @@ def _whiten(
     variances: FloatArray,
     white_variance: float,
     walk_variance: float,
+    loading: FloatArray,
 ) -> tuple[FloatArray, float]:
     n, k = columns.shape
     m = phis.size
@@ -55,9 +57,10 @@ def _whiten(
                 cov[a, a] += variances[a] * (1.0 - decay[a] * decay[a])
             if size > m:
                 cov[m, m] += walk_variance * dt
-        gain_numerator = cov.sum(axis=1)  # cov @ H' with H = (1, ..., 1)
-        total = gain_numerator.sum() + white_variance
-        innovation = columns[i] - state.sum(axis=0)
+        h = loading[i]
+        gain_numerator = h * cov.sum(axis=1)  # cov @ H' with H = h * (1, ..., 1)
+        total = h * gain_numerator.sum() + white_variance
+        innovation = columns[i] - h * state.sum(axis=0)
         out[i] = innovation / np.sqrt(total)
         gain = gain_numerator / total
         for a in range(size):
@@ -76,8 +79,12 @@ def whiten(
     variances: FloatArray | float,
     white_variance: float,
     walk_variance: float = 0.0,
+    loading: FloatArray | None = None,
 ) -> tuple[FloatArray, float]:
     """Whiten ``columns`` under OU processes, a random walk and white noise.
+
+    The noise is ``h_i * (sum_j x_j + W) + w`` at observation ``i``: the loading ``h``
+    (1 by default) scales the OU and walk parts but not the white part.
 
     Parameters
     ----------
@@ -94,6 +101,8 @@ def whiten(
     walk_variance : float
         Variance per bin of a random walk that starts at 0 at the first time (its
         level there is the regression's intercept).
+    loading : ndarray, shape (n,), optional
+        Factor on the OU and walk parts at each observation.
 
     Returns
     -------
@@ -118,5 +127,8 @@ def whiten(
         np.atleast_1d(np.asarray(variances, dtype=np.float64)),
         float(white_variance),
         float(walk_variance),
+        np.ones(matrix.shape[0])
+        if loading is None
+        else np.ascontiguousarray(loading, dtype=np.float64),
     )
     return out.reshape(array.shape), float(log_det)

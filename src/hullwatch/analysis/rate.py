@@ -13,16 +13,19 @@ steps, less a settling time), the leak law ``m-dot = C (P/P_ref)^n (T_mean/T)^k(
 (the leak's own temperature dependence), orbital harmonics for the part of the
 temperature cycle the sensors miss, and errors ``e`` that are an Ornstein-Uhlenbeck
 process, a random walk and white noise, fitted by REML
-(:mod:`hullwatch.analysis.regression`).  ``C`` is then the leak rate at the
-reference pressure, and the window's mean leak rate is ``C * mean((P/P_ref)^n ...)``.
-The flow exponent ``n`` is profiled: its 95 % interval is where the likelihood
-ratio stays below the chi-square(1) quantile.  ``n`` near 1 means a choked hole,
-near 2 a viscous crack.  When ``n`` is estimated, the mean rate's variance carries
-its uncertainty (a Gauss-Newton column in ``n``).  The interval's Student-t degrees
-of freedom come from Satterthwaite's approximation over the uncertainty of the
-slow noise's correlation time, which a few days of data pin down only loosely.
-Earlier data of the same compartment (a noise history) can be fitted jointly for
-the noise model alone, each stretch with its own regression; weeks pin that time.
+(:mod:`hullwatch.analysis.regression`); the first two scale with the gas present
+(``P/P_ref``), as the unseen temperature moves a gas-mass reading by ``m dT/T``.
+``C`` is then the leak rate at the reference pressure, and the window's mean leak
+rate is ``C * mean((P/P_ref)^n ...)``.  The flow exponent ``n`` is profiled: its
+95 % interval is where the likelihood ratio stays below the chi-square(1) quantile.
+``n`` near 1 means a choked hole, near 2 a viscous crack.  When ``n`` is estimated,
+the mean rate's variance carries its uncertainty (a Gauss-Newton column in ``n``).
+The interval's quantile carries the uncertainty of the slow noise's correlation
+time, which a few days of data pin down only loosely: the variance's log is taken
+as normal, its spread from the likelihood's curvature in ``log tau``
+(:func:`.regression.pivot_quantile`).  Earlier data of the same compartment (a
+noise history) can be fitted jointly for the noise model alone, each stretch with
+its own regression; weeks pin that time.
 
 Gas added by a repress is the jump between the intercepts either side of it.
 """
@@ -30,7 +33,7 @@ Gas added by a repress is the jump between the intercepts either side of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +50,7 @@ from hullwatch.analysis.regression import (
     estimate_noise_reml,
     fit_ar1,
     fit_noise_reml,
+    pivot_quantile,
 )
 from hullwatch.analysis.steps import Step, find_steps, step_mask
 from hullwatch.errors import AnalysisError
@@ -60,6 +64,16 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Exponents profiled for the flow law (a coarse grid, then refined).
 EXPONENT_GRID = np.round(np.arange(0.0, 3.01, 0.25), 2)
+
+
+#: Step in ``log tau`` of the noise profile. [-]
+_PROFILE_STEP = 0.25
+
+
+def _curvature(profile: list[tuple[NoiseModel, float]], step: float) -> float:
+    """Second difference of minus the log-likelihood over a three-point profile."""
+    values = [value for _, value in profile]
+    return (values[0] + values[2] - 2.0 * values[1]) / step**2
 
 
 @dataclass(frozen=True)
@@ -213,6 +227,11 @@ class _SegmentFitter:
             np.where(np.isfinite(segment.pressure_pa), segment.pressure_pa, np.nan)
             / settings.reference_pressure_pa
         )
+        # The unseen temperature moves the gas-mass reading by m * dT/T, so its noise
+        # scales with the gas present: the noise model's slow parts are loaded by
+        # P/P_ref (sensor quantization, the white part, is not).
+        ratio = _bin(self.pressure_ratio[keep], bin_index, n_bins)
+        self.noise_loading = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
         self.elapsed_d = elapsed_d
         self.n_points = int(keep.sum())
         self._bin_index = bin_index
@@ -302,7 +321,11 @@ class _SegmentFitter:
         exponent can absorb is not mistaken for a shorter correlation.
         """
         design, _ = self.design_at(self._initial_exponent(), self.estimates_exponent)
-        return self.y, design, self.time_bins
+        return RemlBlock(self.y, design, self.time_bins, self.noise_loading)
+
+    def solver(self, noise: NoiseModel) -> GlsSolver:
+        """GLS under ``noise`` on this segment's bins and loading."""
+        return GlsSolver(noise, self.time_bins, self.noise_loading)
 
     def _gls(self) -> GlsSolver:
         """The noise model, estimated once from the residuals of the best exponent, then fixed.
@@ -310,52 +333,75 @@ class _SegmentFitter:
         With history blocks, the noise model is fitted jointly with them.
         """
         if self._solver is None:
-            y, design, time_bins = self.reml_block()
+            y, design, time_bins, loading = self.reml_block()
             first = fit_ar1(y, design, self.piece)
             start = estimate_noise(y - design @ first.coefficients, time_bins)
-            noise = estimate_noise_reml(y, design, time_bins, start, history=self.history)
-            self._solver = GlsSolver(noise, time_bins)
+            noise = estimate_noise_reml(
+                y, design, time_bins, start, history=self.history, loading=loading
+            )
+            self._solver = self.solver(noise)
         return self._solver
 
-    def rate_dof(self, variance_of: Callable[[GlsSolver], float], step: float = 0.25) -> float:
-        """Satterthwaite degrees of freedom of a variance that leans on the noise's timescale.
+    def _profile(
+        self, mode: NoiseModel, history: Sequence[RemlBlock], step: float
+    ) -> list[tuple[NoiseModel, float]]:
+        """REML noise models and minus log-likelihoods at ``log tau`` of ``mode`` +- ``step``.
+
+        The other noise parameters are refitted at each point (a profile).
+        """
+        y, design, time_bins, loading = self.reml_block()
+        log_tau = np.log(-1.0 / np.log(mode.phi))
+        return [
+            fit_noise_reml(
+                y,
+                design,
+                time_bins,
+                mode,
+                fixed_phi=min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX),
+                history=history,
+                loading=loading,
+            )
+            for shift in (-step, 0.0, step)
+        ]
+
+    def variance_spread(
+        self, variance_of: Callable[[GlsSolver], float], step: float = _PROFILE_STEP
+    ) -> float:
+        """Standard deviation of ``log V_hat`` for a variance that leans on the noise's timescale.
 
         A few days hold only a few dozen correlation times of the slow noise, so its
         timescale, and with it every trend variance, is itself uncertain.  The
         restricted likelihood's curvature in ``log tau`` (the other noise parameters
-        profiled) gives that uncertainty; ``nu = 2 V^2 / Var(V)`` by the delta method.
+        profiled) gives that uncertainty; the delta method carries it to ``log V``.
+        Infinite when the likelihood is not curved at its optimum (the timescale is
+        not identified).  See :func:`~hullwatch.analysis.regression.pivot_quantile`.
         """
-        time_bins = self.time_bins
         profile = self._tau_profile(step)
-        values = [value for _, value in profile]
-        variances = [variance_of(GlsSolver(model, time_bins)) for model, _ in profile]
-        curvature = (values[0] + values[2] - 2.0 * values[1]) / step**2
-        slope = (variances[2] - variances[0]) / (2.0 * step)
-        if curvature <= 0.0:
-            return 1.0
-        return float(max(1.0, 2.0 * variances[1] ** 2 * curvature / max(slope**2, 1e-300)))
+        variances = [variance_of(self.solver(model)) for model, _ in profile]
+        curvature = _curvature(profile, step)
+        if curvature <= 0.0 or min(variances) <= 0.0:
+            return float("inf")
+        slope = (np.log(variances[2]) - np.log(variances[0])) / (2.0 * step)
+        return float(abs(slope) / np.sqrt(curvature))
 
     def _tau_profile(self, step: float) -> list[tuple[NoiseModel, float]]:
-        """REML noise models and minus log-likelihoods at ``log tau`` of the mode +- ``step``.
+        """The profile around the fitted noise model (:meth:`_profile`), kept.
 
-        Kept: the rate's and the exponent's degrees of freedom share them.
+        The rate's and the exponent's variance spreads share it.
         """
         if step not in self._tau_profiles:
-            mode = self._gls().noise
-            y, design, time_bins = self.reml_block()
-            log_tau = np.log(-1.0 / np.log(mode.phi))
-            profile = []
-            for shift in (-step, 0.0, step):
-                phi = min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX)
-                profile.append(
-                    fit_noise_reml(y, design, time_bins, mode, fixed_phi=phi, history=self.history)
-                )
-            self._tau_profiles[step] = profile
+            self._tau_profiles[step] = self._profile(self._gls().noise, self.history, step)
         return self._tau_profiles[step]
 
     def noise_model(self) -> NoiseModel:
-        """The residual noise model the fits use."""
-        return self._gls().noise
+        """The residual noise of the gas mass at the segment's mean pressure. [kg]"""
+        noise = self._gls().noise
+        factor = float(np.mean(self.noise_loading)) ** 2
+        return replace(
+            noise,
+            ou_variance=noise.ou_variance * factor,
+            walk_variance=noise.walk_variance * factor,
+        )
 
     def fit(
         self, exponent: float, exponent_column: bool = False
@@ -369,10 +415,10 @@ def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float
     """Maximum-likelihood exponent and its likelihood-ratio 95 % interval.
 
     The noise model is held fixed in the profile, but it is itself uncertain (its
-    correlation time, from a few days), so the chi-square(1) cutoff becomes
-    F(1, nu), with ``nu`` the Satterthwaite degrees of freedom of the exponent's
-    variance (as for the rate, :meth:`_SegmentFitter.rate_dof`).  F(1, inf) is
-    chi-square(1).
+    correlation time, from a few days), so the chi-square(1) cutoff becomes the
+    square of the pivot's quantile for the exponent's variance (as for the rate,
+    :meth:`_SegmentFitter.variance_spread`); with no spread and infinite degrees of
+    freedom it is chi-square(1).
     """
     fits = [fitter.fit(n)[0] for n in EXPONENT_GRID]
     ssr = np.array([f.ssr_whitened for f in fits])
@@ -383,17 +429,19 @@ def _profile_exponent(fitter: _SegmentFitter) -> tuple[float, tuple[float, float
     n_hat = float(fine[int(np.argmin(fine_ssr))])
     ssr_min = float(fine_ssr.min())
     dof = fits[0].dof  # the same design size at every exponent
-    nu = float("inf")
+    spread = 0.0
     if fitter.estimates_exponent:  # else the interval is not used
         design_n, _ = fitter.design_at(n_hat, exponent_column=True)
         try:
-            nu = fitter.rate_dof(lambda solver: solver.fit(fitter.y, design_n).covariance[-1, -1])
+            spread = fitter.variance_spread(
+                lambda solver: solver.fit(fitter.y, design_n).covariance[-1, -1]
+            )
         except (np.linalg.LinAlgError, AnalysisError):
             # The exponent's column is (numerically) collinear under a neighbouring
             # noise model: its variance cannot be assessed, so take the widest cutoff.
-            nu = 1.0
-    # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= F(1, nu).
-    limit = ssr_min * np.exp(stats.f.ppf(0.95, 1, min(nu, dof)) / dof)
+            spread = float("inf")
+    # Likelihood ratio for one parameter with Gaussian errors: n ln(SSR/SSR_min) <= q^2.
+    limit = ssr_min * np.exp(pivot_quantile(spread, dof) ** 2 / dof)
     grid, unique = np.unique(np.concatenate((EXPONENT_GRID, fine)), return_index=True)
     profile = np.concatenate((ssr, fine_ssr))[unique]
     inside = np.flatnonzero(profile <= limit)
@@ -480,17 +528,17 @@ def fit_segment(
         joint, _ = fitter.fit(exponent, exponent_column=True)
         rate, variance = _mean_rate(joint, mean_factor, leak_index)
         design_n, _ = fitter.design_at(exponent, exponent_column=True)
-        dof = fitter.rate_dof(
+        spread = fitter.variance_spread(
             lambda solver: _mean_rate(solver.fit(fitter.y, design_n), mean_factor, leak_index)[1]
         )
     else:
         rate = c_ref * float(mean_factor[0])
         variance = (fit.standard_error(leak_index) * float(mean_factor[0])) ** 2
-        dof = fitter.rate_dof(
+        spread = fitter.variance_spread(
             lambda solver: solver.fit(fitter.y, design).standard_error(leak_index) ** 2
         )
-    # One t quantile for every interval of this segment: they share the noise model.
-    t95 = float(stats.t.ppf(0.975, min(dof, fit.dof)))
+    # One quantile for every interval of this segment: they share the noise model.
+    t95 = pivot_quantile(spread, fit.dof)
     rate_half = t95 * np.sqrt(variance)
     ref_lo = c_ref - t95 * fit.standard_error(leak_index)
     ref_hi = c_ref + t95 * fit.standard_error(leak_index)

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import optimize, stats
 
 from hullwatch.analysis.kalman import whiten
 from hullwatch.errors import AnalysisError
@@ -155,17 +156,37 @@ class NoiseModel:
             return np.array([self.phi]), np.array([self.ou_variance])
         return np.zeros(0), np.zeros(0)
 
-    def whiten(self, values: FloatArray, time_bins: FloatArray) -> tuple[FloatArray, float]:
-        """``L^-1 values`` and ``log det`` of the covariance, in O(n) (Kalman filter)."""
-        phis, variances = self.components()
-        return whiten(values, time_bins, phis, variances, self.white_variance, self.walk_variance)
+    def whiten(
+        self, values: FloatArray, time_bins: FloatArray, loading: FloatArray | None = None
+    ) -> tuple[FloatArray, float]:
+        """``L^-1 values`` and ``log det`` of the covariance, in O(n) (Kalman filter).
 
-    def covariance(self, time_bins: FloatArray) -> FloatArray:
-        """Covariance matrix at the given times (in bins)."""
+        ``loading`` scales the OU and walk parts at each point (see :meth:`covariance`).
+        """
+        phis, variances = self.components()
+        return whiten(
+            values,
+            time_bins,
+            phis,
+            variances,
+            self.white_variance,
+            self.walk_variance,
+            loading,
+        )
+
+    def covariance(self, time_bins: FloatArray, loading: FloatArray | None = None) -> FloatArray:
+        """Covariance matrix at the given times (in bins).
+
+        With ``loading`` ``h``, the OU and walk parts at points ``i, j`` are scaled by
+        ``h_i h_j`` (the unseen temperature moves a gas-mass reading in proportion to
+        the gas present); the white part (sensor quantization) is not.
+        """
         lag = np.abs(time_bins[:, None] - time_bins[None, :])
         cov = self.ou_variance * self.phi**lag
         since = time_bins - time_bins[0]
         cov += self.walk_variance * np.minimum(since[:, None], since[None, :])
+        if loading is not None:
+            cov *= np.outer(loading, loading)
         cov[np.diag_indices_from(cov)] += self.white_variance
         return np.asarray(cov, dtype=np.float64)
 
@@ -212,14 +233,19 @@ class GlsSolver:
         The residual covariance.
     time_bins : ndarray
         Observation times in bins.
+    loading : ndarray, optional
+        Loading of the OU and walk parts per point (:meth:`NoiseModel.covariance`).
     """
 
-    def __init__(self, noise: NoiseModel, time_bins: FloatArray) -> None:
+    def __init__(
+        self, noise: NoiseModel, time_bins: FloatArray, loading: FloatArray | None = None
+    ) -> None:
         self.noise = noise
         self.time_bins = np.asarray(time_bins, dtype=np.float64)
+        self.loading = loading
 
     def _whiten(self, values: FloatArray) -> FloatArray:
-        return self.noise.whiten(values, self.time_bins)[0]
+        return self.noise.whiten(values, self.time_bins, self.loading)[0]
 
     def fit(self, response: FloatArray, design: FloatArray) -> RegressionFit:
         """Coefficients and covariance under the noise model as estimated."""
@@ -245,16 +271,22 @@ class GlsSolver:
         )
 
 
-#: One more stretch of data that shares the noise model but not the regression:
-#: ``(response, design, time_bins)``.
-RemlBlock = tuple[FloatArray, FloatArray, FloatArray]
+class RemlBlock(NamedTuple):
+    """A stretch of data for a REML fit: its regression and where its noise falls."""
+
+    response: FloatArray
+    design: FloatArray
+    #: Observation times in bins.
+    time_bins: FloatArray
+    #: Loading of the OU and walk parts per point (:meth:`NoiseModel.covariance`); 1 if None.
+    loading: FloatArray | None = None
 
 
-def _reml_terms(
-    response: FloatArray, design: FloatArray, time_bins: FloatArray, unit: NoiseModel
-) -> tuple[float, float, float]:
+def _reml_terms(block: RemlBlock, unit: NoiseModel) -> tuple[float, float, float]:
     """log det S, log det X'S^-1X and the GLS residual sum of squares under ``unit``."""
-    whitened, log_det = unit.whiten(np.column_stack([response, design]), time_bins)
+    whitened, log_det = unit.whiten(
+        np.column_stack([block.response, block.design]), block.time_bins, block.loading
+    )
     y, x = whitened[:, 0], whitened[:, 1:]
     beta = np.linalg.lstsq(x, y, rcond=None)[0]
     ssr = float(np.sum((y - x @ beta) ** 2))
@@ -268,11 +300,11 @@ def _joint_terms(blocks: Sequence[RemlBlock], unit: NoiseModel) -> tuple[float, 
     Blocks are independent and each has its own regression; the scale is common.
     """
     log_dets, ssr, dof = 0.0, 0.0, 0
-    for response, design, time_bins in blocks:
-        log_det, logdet_xx, block_ssr = _reml_terms(response, design, time_bins, unit)
+    for block in blocks:
+        log_det, logdet_xx, block_ssr = _reml_terms(block, unit)
         log_dets += log_det + logdet_xx
         ssr += block_ssr
-        dof += design.shape[0] - design.shape[1]
+        dof += block.design.shape[0] - block.design.shape[1]
     return log_dets, ssr, dof
 
 
@@ -300,6 +332,7 @@ def fit_noise_reml(
     walk: bool = True,
     fixed_phi: float | None = None,
     history: Sequence[RemlBlock] = (),
+    loading: FloatArray | None = None,
 ) -> tuple[NoiseModel, float]:
     """REML fit of the noise model, and its minus log restricted likelihood.
 
@@ -310,7 +343,7 @@ def fit_noise_reml(
     from scipy.optimize import minimize
     from scipy.special import expit
 
-    blocks = [(response, design, time_bins), *history]
+    blocks = [RemlBlock(response, design, time_bins, loading), *(RemlBlock(*b) for b in history)]
 
     def unpack(theta: FloatArray) -> NoiseModel:
         # Variance ratios beyond e^+-30 are numerically zero or infinite: stop there.
@@ -352,6 +385,7 @@ def estimate_noise_reml(
     *,
     walk: bool = True,
     history: Sequence[RemlBlock] = (),
+    loading: FloatArray | None = None,
 ) -> NoiseModel:
     """Fit OU-plus-random-walk-plus-white noise by restricted maximum likelihood (REML).
 
@@ -371,11 +405,13 @@ def estimate_noise_reml(
         Starting point (e.g. from :func:`estimate_noise`).
     walk : bool
         Fit the random-walk part (else only OU plus white).
-    history : sequence of (response, design, time_bins)
+    history : sequence of RemlBlock
         Earlier stretches of the same compartment, each with its own regression,
         that share the noise model.  A few days hold only a dozen correlation times
         of the slow noise, so its timescale, and every trend variance with it, is
         loosely pinned by the window alone; weeks of history pin it.
+    loading : ndarray, optional
+        Loading of the OU and walk parts per point (:meth:`NoiseModel.covariance`).
 
     References
     ----------
@@ -384,7 +420,9 @@ def estimate_noise_reml(
     """
     return min(
         (
-            fit_noise_reml(response, design, time_bins, guess, walk=walk, history=history)
+            fit_noise_reml(
+                response, design, time_bins, guess, walk=walk, history=history, loading=loading
+            )
             for guess in reml_starts(start, time_bins)
         ),
         key=lambda fitted: fitted[1],
@@ -413,3 +451,54 @@ def reml_starts(start: NoiseModel, time_bins: FloatArray) -> list[NoiseModel]:
         tau = max(2.0, fraction * span)
         guesses.append(NoiseModel(1.0, 0.05, float(np.exp(-1.0 / tau)), 1e-4))
     return guesses
+
+
+#: Gauss-Hermite nodes (probabilists') and weights for the normal mixing in
+#: :func:`pivot_quantile`.
+_MIX_NODES, _MIX_WEIGHTS = np.polynomial.hermite_e.hermegauss(40)
+_MIX_WEIGHTS = _MIX_WEIGHTS / _MIX_WEIGHTS.sum()
+
+
+def pivot_quantile(log_variance_sd: float, dof: float, level: float = 0.95) -> float:
+    """Two-sided quantile of a trend's pivot when its variance is estimated loosely.
+
+    The pivot ``(estimate - truth) / sqrt(V_hat)`` is ``T_dof * exp(-S / 2)``: Student
+    ``t`` on the residual degrees of freedom (the scale), times the error of the
+    variance ``S = log V_hat - log V``, taken as normal with standard deviation
+    ``log_variance_sd``.  A trend variance is a smooth function of the slow noise's
+    correlation time, whose REML estimate is close to normal in ``log tau``, so
+    ``log V_hat`` is close to normal too.  (Satterthwaite's scaled chi-square for
+    ``V_hat``, fitted to the same variance, has a long tail of ``V_hat`` far below
+    ``V`` that a smooth function of ``log tau`` does not have; at
+    ``log_variance_sd = 1`` it gives ``t_2 = 4.30`` where this gives 2.64.)
+    An infinite spread (the timescale is not identified) gives ``t_1``, and so does
+    any spread whose quantile would exceed it.
+
+    Parameters
+    ----------
+    log_variance_sd : float
+        Standard deviation of ``log V_hat``.
+    dof : float
+        Residual degrees of freedom.
+    level : float
+        Two-sided coverage.
+    """
+    alpha = 1.0 - level
+    widest = float(stats.t.ppf(1.0 - alpha / 2, 1))
+    low = float(stats.t.ppf(1.0 - alpha / 2, dof))
+    if not np.isfinite(log_variance_sd):
+        return widest
+    if log_variance_sd <= 0.0:
+        return low
+    with np.errstate(over="ignore"):  # a huge spread: caught below as unidentified
+        scales = np.exp(-0.5 * log_variance_sd * _MIX_NODES)
+
+    def excess(q: float) -> float:
+        with np.errstate(divide="ignore"):
+            return float(_MIX_WEIGHTS @ (2.0 * stats.t.sf(q / scales, dof))) - alpha
+
+    if excess(low) <= 0.0:  # a spread too small to matter
+        return low
+    if excess(widest) >= 0.0:  # as good as unidentified
+        return widest
+    return float(optimize.brentq(excess, low, widest, xtol=1e-6))
