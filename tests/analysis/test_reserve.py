@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from tests.analysis.conftest import prk_run
@@ -9,6 +11,7 @@ from tests.analysis.conftest import prk_run
 from hullwatch.analysis.reserve import (
     FLOOR_PA,
     decay_time_s,
+    plausible_exponents,
     reserve_time,
     reserve_time_live,
     reserve_time_what_if,
@@ -205,3 +208,22 @@ def test_reserve_time_picks_its_mode() -> None:
     assert reserve_time(hole_diameter_m=0.002, volume_m3=916.0).mode == "what_if"
     with pytest.raises(InputError, match="needs telemetry"):
         reserve_time(module="PrK", hole_diameter_m=0.002, volume_m3=916.0)
+
+
+@pytest.mark.parametrize(
+    ("n_hat", "ci", "central", "cut", "noted"),
+    [
+        (1.4, (1.1, 1.8), 1.4, (1.1, 1.8), False),  # inside 1-2: kept as it is
+        (0.9, (0.5, 1.3), 1.0, (1.0, 1.3), True),  # a hole fitted below 1
+        (2.2, (1.7, 2.6), 2.0, (1.7, 2.0), True),  # a crack fitted above 2
+        (0.6, (0.3, 0.9), 1.0, (1.0, 1.0), True),  # wholly below: its nearer end
+        (None, None, 1.0, (1.0, 2.0), False),  # not identified: all of 1-2
+    ],
+)
+def test_exponent_interval_is_cut_to_a_leak_to_vacuum(n_hat, ci, central, cut, noted) -> None:
+    segment = SimpleNamespace(flow_exponent=n_hat, flow_exponent_ci95=ci, exponent_used=1.0)
+    exponents = plausible_exponents(segment)  # type: ignore[arg-type]
+    assert exponents.central == pytest.approx(central)
+    assert exponents.range == pytest.approx(cut)
+    assert exponents.identified is (n_hat is not None)
+    assert (exponents.note is not None) is noted

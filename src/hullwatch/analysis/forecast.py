@@ -26,12 +26,13 @@ pressure is ``P(t) exp(x(t) - x(t_0))`` with ``x = ln T`` modelled from the data
   sample.
 
 The 95 % band and the interval of the time to a threshold come from Monte Carlo draws
-of the leak rate (from its 95 % interval), the exponent (from its interval), the last
-reading's quantization, and paths of the temperature processes.  Each draw's time to
-threshold is its first crossing.  When the data cannot tell a hole from a crack, the
-exponent is an unknown in 1 to 2, not a random draw: the draws are split into strata
-at n = 1, 1.5 and 2, and the band and interval are the envelope of the strata's, so
-they hold whichever exponent in the range is true.
+of the leak rate (from its 95 % interval), the last reading's quantization, and paths
+of the temperature processes.  Each draw's time to threshold is its first crossing.
+The exponent is not a random draw but an unknown in a set: the rate fit's 95 %
+interval cut to the 1-2 of a leak to vacuum, or all of 1-2 when the data cannot tell
+a hole from a crack (:func:`~hullwatch.analysis.reserve.plausible_exponents`).  The
+draws are split into strata at the set's ends and middle, and the band and interval
+are the envelope of the strata's, so they hold whichever exponent in the set is true.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ import numpy.typing as npt
 from hullwatch.analysis.gasmass import hold_on_grid
 from hullwatch.analysis.leakrate import LeakRateResult, leak_rate
 from hullwatch.analysis.rate import DEFAULT_SETTINGS, RateSettings, SegmentRate
-from hullwatch.analysis.reserve import FLOOR_PA, PLAUSIBLE_EXPONENT_RANGE, last_pressure_pa
+from hullwatch.analysis.reserve import FLOOR_PA, last_pressure_pa, plausible_exponents
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.habitat import Habitat
 from hullwatch.physics.leakflow import power_law_decay_pressure_pa
@@ -325,9 +326,12 @@ class ForecastResult:
     flow_exponent : float
         Exponent of the central forecast. [-]
     exponent_range : tuple of float
-        The exponents the band spans (95 % interval, or 1 to 2). [-]
+        The exponents the band spans: the rate fit's 95 % interval cut to 1-2, or 1 to 2
+        when the data cannot tell. [-]
     exponent_identified : bool
         Whether the data estimated the exponent.
+    exponent_ci95 : tuple of float or None
+        The rate fit's 95 % interval of the exponent, before the cut. [-]
     assumptions : list of str
     reason : str or None
         Why ``time_to_threshold_s`` is ``None``.
@@ -355,6 +359,7 @@ class ForecastResult:
     exponent_range: tuple[float, float]
     exponent_identified: bool
     probability_reached: float
+    exponent_ci95: tuple[float, float] | None = None
     assumptions: list[str] = field(default_factory=list)
     reason: str | None = None
     history: tuple[TimeArray, FloatArray] | None = field(default=None, repr=False, compare=False)
@@ -395,6 +400,7 @@ class ForecastResult:
                 "value": self.flow_exponent,
                 "range": list(self.exponent_range),
                 "identified": self.exponent_identified,
+                "ci95": None if self.exponent_ci95 is None else list(self.exponent_ci95),
             },
             "assumptions": list(self.assumptions),
         }
@@ -443,38 +449,6 @@ def first_crossing_s(
     out[rows] = elapsed_s[i - 1] + share * (elapsed_s[i] - elapsed_s[i - 1])
     out[reached & (index == 0)] = elapsed_s[0]
     return out if np.ndim(pressure_pa) > 1 else out.reshape(())
-
-
-#: Exponents of the strata when the data cannot tell a hole from a crack.
-UNIDENTIFIED_EXPONENTS = np.linspace(*PLAUSIBLE_EXPONENT_RANGE, 3)
-
-
-def _exponent_draws(
-    segment: SegmentRate, draws: int, rng: np.random.Generator
-) -> tuple[float, tuple[float, float], bool, FloatArray, npt.NDArray[np.int64]]:
-    """Central exponent, its range, whether identified, its draws and their strata.
-
-    An estimated exponent is drawn from a split normal through its profile-likelihood
-    interval (which may be skewed): one stratum.  An exponent the data cannot tell is
-    not a random quantity with a known law but an unknown in 1 to 2, so each draw takes
-    one of :data:`UNIDENTIFIED_EXPONENTS` (one stratum each) and the intervals are the
-    envelope of the strata's: they hold whichever exponent in the range is true.
-    """
-    if segment.flow_exponent is not None and segment.flow_exponent_ci95 is not None:
-        n_hat = segment.flow_exponent
-        lo, hi = segment.flow_exponent_ci95
-        z = rng.standard_normal(draws)
-        spread = np.where(z < 0, (n_hat - lo) / Z95, (hi - n_hat) / Z95)
-        strata = np.zeros(draws, dtype=np.int64)
-        return n_hat, (lo, hi), True, np.clip(n_hat + z * spread, 0.0, None), strata
-    strata = np.arange(draws, dtype=np.int64) % UNIDENTIFIED_EXPONENTS.size
-    return (
-        segment.exponent_used,
-        PLAUSIBLE_EXPONENT_RANGE,
-        False,
-        UNIDENTIFIED_EXPONENTS[strata],
-        strata,
-    )
 
 
 def _envelope(values: FloatArray, strata: npt.NDArray[np.int64]) -> tuple[FloatArray, FloatArray]:
@@ -576,13 +550,22 @@ def forecast_pressure(
     rate = segment.leak_rate_kg_per_day
     lo, hi = segment.ci95_kg_per_day
     rate_sd = (hi - lo) / (2.0 * Z95)
-    n_central, n_range, identified, n_draws, strata = _exponent_draws(segment, settings.draws, rng)
+    # The exponent is an unknown in a set, not a random draw: strata at the set's ends
+    # and middle, and the band is the envelope over them (:func:`_envelope`).
+    exponent_set = plausible_exponents(segment)
+    n_central, n_range = exponent_set.central, exponent_set.range
+    identified = exponent_set.identified
+    exponents = np.unique(np.linspace(*n_range, 3))
+    strata = np.arange(settings.draws, dtype=np.int64) % exponents.size
+    n_draws = exponents[strata]
     if not identified:
         assumptions.append(
             f"the flow exponent is not identified by the data: the central forecast uses the "
             f"rate fit's n = {n_central:g}, and the band and interval hold for any n from "
             "1 (hole) to 2 (crack)"
         )
+    if exponent_set.note is not None:
+        assumptions.append(exponent_set.note)
     rate_draws = np.maximum(rate + rate_sd * rng.standard_normal(settings.draws), 0.0)
     pivot = segment.mean_pressure_pa
     scale = fit.gas.gas_constant_j_per_kg_k * segment.mean_temperature_k / segment.volume_m3
@@ -650,6 +633,7 @@ def forecast_pressure(
         flow_exponent=n_central,
         exponent_range=n_range,
         exponent_identified=identified,
+        exponent_ci95=segment.flow_exponent_ci95 if identified else None,
         probability_reached=float(reached.mean()),
         assumptions=assumptions,
         reason=reason,

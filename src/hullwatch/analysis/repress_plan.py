@@ -49,7 +49,7 @@ import numpy as np
 from scipy import integrate
 
 from hullwatch.analysis.leakrate import LeakRateResult
-from hullwatch.analysis.reserve import FLOOR_PA
+from hullwatch.analysis.reserve import FLOOR_PA, plausible_exponents
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.habitat import Habitat
 from hullwatch.physics.gas import CABIN_AIR, Gas, gas_mass_kg
@@ -77,8 +77,6 @@ DAYS_PER_MONTH = 30.0
 COMPARISON_HIGHS_PA = tuple(p * MMHG_PA for p in (700.0, 650.0, 600.0, 560.0))
 #: Where the repress gas comes from.
 SOURCES = ("tank", "station")
-#: Flow-exponent interval assumed when the data cannot tell a hole from a crack.
-UNKNOWN_EXPONENT_CI95 = (1.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -190,9 +188,10 @@ def leak_from_rate(result: LeakRateResult) -> PlanLeak:
             f"{last.leak_rate_kg_per_day:.3g} kg/day: there is no leak to plan represses for"
         )
     assumptions = list(last.assumptions)
-    exponent_ci = last.flow_exponent_ci95
-    if last.flow_exponent is None:
-        exponent_ci = UNKNOWN_EXPONENT_CI95
+    exponents = plausible_exponents(last)
+    if exponents.note is not None:
+        assumptions.append(exponents.note)
+    if not exponents.identified:
         assumptions.append(
             "the data cannot tell a hole from a crack: the plan takes n = 1 and widens its "
             "intervals over n = 1 to 2"
@@ -200,10 +199,10 @@ def leak_from_rate(result: LeakRateResult) -> PlanLeak:
     return PlanLeak(
         rate_kg_per_day=last.leak_rate_kg_per_day,
         pressure_pa=last.mean_pressure_pa,
-        flow_exponent=last.flow_exponent if last.flow_exponent is not None else last.exponent_used,
+        flow_exponent=exponents.central,
         temperature_k=last.mean_temperature_k,
         rate_ci95_kg_per_day=last.ci95_kg_per_day,
-        flow_exponent_ci95=exponent_ci,
+        flow_exponent_ci95=exponents.range,
         origin="telemetry",
         assumptions=tuple(assumptions),
     )

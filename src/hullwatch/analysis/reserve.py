@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from hullwatch.analysis.leakrate import leak_rate
+from hullwatch.analysis.rate import SegmentRate
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.habitat import Habitat
 from hullwatch.physics.gas import AIR, CABIN_AIR, Gas
@@ -69,8 +70,55 @@ NOMINAL_PRESSURE_PA = mmhg_to_pa(760.0)
 DEFAULT_TEMPERATURE_K = ZERO_CELSIUS_K + 22.0
 #: Discharge coefficient of a sharp-edged hole, the common default (iss-facts.md). [-]
 DEFAULT_DISCHARGE_COEFFICIENT = 0.61
-#: The plausible range of the flow exponent when the data cannot tell a hole from a crack.
+#: The flow exponent of a leak to vacuum: a choked hole (1) to a viscous crack (2). [-]
 PLAUSIBLE_EXPONENT_RANGE = (1.0, 2.0)
+
+
+@dataclass(frozen=True)
+class ExponentSet:
+    """The flow exponents a prediction from a fitted leak must hold for.
+
+    Attributes
+    ----------
+    central : float
+        The exponent of the central prediction. [-]
+    range : tuple of float
+        The exponents the interval spans. [-]
+    identified : bool
+        Whether the data estimated the exponent.
+    note : str or None
+        An assumption to report when the rate fit's interval was cut.
+    """
+
+    central: float
+    range: tuple[float, float]
+    identified: bool
+    note: str | None
+
+
+def plausible_exponents(segment: SegmentRate) -> ExponentSet:
+    """The exponents of a fitted leak to vacuum: its 95 % interval cut to 1-2, or all of 1-2.
+
+    A leak to vacuum lies between a choked hole (``n = 1``) and a viscous crack
+    (``n = 2``), so the rate fit's interval is cut to :data:`PLAUSIBLE_EXPONENT_RANGE`
+    (a confidence set cut to the parameter space keeps its coverage), and the central
+    exponent is the fitted one moved into the cut interval.  An interval wholly outside
+    the range leaves its nearer end.  When the data cannot tell a hole from a crack,
+    the central exponent is the rate fit's assumed one and the range all of 1-2.
+    """
+    low, high = PLAUSIBLE_EXPONENT_RANGE
+    if segment.flow_exponent is None or segment.flow_exponent_ci95 is None:
+        return ExponentSet(segment.exponent_used, PLAUSIBLE_EXPONENT_RANGE, False, None)
+    ci_low, ci_high = segment.flow_exponent_ci95
+    cut = (float(np.clip(ci_low, low, high)), float(np.clip(ci_high, low, high)))
+    note = None
+    if cut != (ci_low, ci_high):
+        note = (
+            f"the flow exponent's 95 % interval {ci_low:.2f}-{ci_high:.2f} is cut to "
+            f"{cut[0]:.2f}-{cut[1]:.2f}: a leak to vacuum lies between a choked hole "
+            "(n = 1) and a viscous crack (n = 2)"
+        )
+    return ExponentSet(float(np.clip(segment.flow_exponent, *cut)), cut, True, note)
 
 
 @dataclass(frozen=True)
@@ -428,9 +476,9 @@ def reserve_time_live(
     """Reserve time of the fitted leak of ``module``'s compartment, with a 95 % interval.
 
     The leak is the last segment's fitted ``m-dot = rate (P / P_mean)^n``.  The interval
-    spans the rate's 95 % interval and the exponent's (its 95 % interval, or 1 to 2 when
-    the data cannot tell a hole from a crack): the time is monotone in both, so its
-    extremes sit at the corners.
+    spans the rate's 95 % interval and the exponent's (its 95 % interval cut to 1-2, or
+    1 to 2 when the data cannot tell a hole from a crack, :func:`plausible_exponents`):
+    the time is monotone in the rate and convex in the exponent.
 
     Parameters
     ----------
@@ -479,10 +527,11 @@ def reserve_time_live(
         volume = last.volume_m3
         pressure, _ = last_pressure_pa(telemetry, habitat, modules, last.end)
     _check_pressures(pressure, floor_pa, field="--floor-mmhg")
-    if last.flow_exponent is not None and last.flow_exponent_ci95 is not None:
-        n_range = last.flow_exponent_ci95
-    else:
-        n_range = PLAUSIBLE_EXPONENT_RANGE
+    exponents = plausible_exponents(last)
+    n_range = exponents.range
+    if exponents.note is not None:
+        assumptions.append(exponents.note)
+    if not exponents.identified:
         assumptions.append(
             f"the flow exponent is not identified by the data: the estimate uses n = "
             f"{last.exponent_used:g} and the interval spans n = 1 (hole) to 2 (crack)"
@@ -505,14 +554,14 @@ def reserve_time_live(
             gas,
         )
 
-    n = last.exponent_used
+    n = exponents.central
     estimate = time_at(rate, n)
     rate_lo, rate_hi = (v / SECONDS_PER_DAY for v in last.ci95_kg_per_day)
     # The time falls with the rate; in n it is convex (an integral of (P_mean/P)^n), so
     # its largest value over the exponent's range is at an end, its smallest on a grid.
-    exponents = np.linspace(min(n_range), max(n_range), 21)
-    shortest = min((time_at(rate_hi, float(e)) for e in exponents), default=None, key=_inf)
-    longest = max((time_at(rate_lo, float(e)) for e in exponents), default=None, key=_inf)
+    grid = np.linspace(min(n_range), max(n_range), 21)
+    shortest = min((time_at(rate_hi, float(e)) for e in grid), default=None, key=_inf)
+    longest = max((time_at(rate_lo, float(e)) for e in grid), default=None, key=_inf)
     initial_rate = rate * (pressure / last.mean_pressure_pa) ** n
     reason = None
     if estimate is None:

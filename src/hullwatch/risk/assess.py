@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from hullwatch.analysis.reserve import FLOOR_PA
+from hullwatch.analysis.reserve import FLOOR_PA, plausible_exponents
 from hullwatch.errors import InputError
 from hullwatch.risk.consequence import Consequence, ConsequenceInputs, assess_consequence
 from hullwatch.risk.likelihood import (
@@ -116,13 +116,15 @@ def current_rate_from_leak_rate(result: Any) -> CurrentRate:
             "no positive leak rate in the telemetry's last configuration "
             f"({last.reason or 'none'}); give --rate for a what-if"
         )
+    exponents = plausible_exponents(last)
     return CurrentRate(
         rate_kg_per_day=float(last.leak_rate_kg_per_day),
         ci95_kg_per_day=None if last.ci95_kg_per_day is None else tuple(last.ci95_kg_per_day),
         time=last.end,
         pressure_pa=float(last.mean_pressure_pa),
         temperature_k=float(last.mean_temperature_k),
-        flow_exponent=None if last.flow_exponent is None else float(last.flow_exponent),
+        # A leak to vacuum has 1 <= n <= 2: the fitted exponent moved into that range.
+        flow_exponent=exponents.central if exponents.identified else None,
         origin="telemetry",
     )
 

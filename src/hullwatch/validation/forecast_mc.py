@@ -74,6 +74,8 @@ class ForecastOutcome:
     flow_exponent: float
     seconds: float
     exponent_range: tuple[float, float] = (1.0, 2.0)
+    #: The rate fit's interval of the exponent (when identified), before the cut to 1-2.
+    exponent_ci95: tuple[float, float] | None = None
 
     @property
     def covered(self) -> bool:
@@ -150,6 +152,7 @@ def run_one(regime: str, seed: int, settings: ForecastSettings | None = None) ->
         forecast.flow_exponent,
         seconds,
         forecast.exponent_range,
+        forecast.exponent_ci95,
     )
 
 
@@ -225,7 +228,11 @@ def summarize(outcomes: list[ForecastOutcome]) -> ForecastSummary:
         coverage_exponent_identified=_share([o.covered for o in identified]),
         coverage_exponent_assumed=_share([o.covered for o in assumed]),
         exponent_interval_coverage=_share(
-            [o.exponent_range[0] <= true_n <= o.exponent_range[1] for o in identified]
+            [
+                o.exponent_ci95[0] <= true_n <= o.exponent_ci95[1]
+                for o in identified
+                if o.exponent_ci95 is not None
+            ]
         ),
     )
 
