@@ -50,6 +50,7 @@ from hullwatch.analysis.reserve import FLOOR_PA, last_pressure_pa, plausible_exp
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.habitat import Habitat
 from hullwatch.physics.leakflow import power_law_decay_pressure_pa
+from hullwatch.quantiles import Z95
 from hullwatch.telemetry import Telemetry, iso_z
 from hullwatch.units import (
     SECONDS_PER_DAY,
@@ -61,9 +62,6 @@ from hullwatch.units import (
 
 FloatArray = npt.NDArray[np.float64]
 TimeArray = npt.NDArray[np.datetime64]
-
-#: The 95 % two-sided normal quantile.
-Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)

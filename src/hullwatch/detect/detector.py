@@ -59,6 +59,7 @@ from hullwatch.errors import AnalysisError, InputError
 from hullwatch.events import DEFAULT_EVENT_SETTINGS
 from hullwatch.habitat import Compartment, Habitat
 from hullwatch.physics.gas import CABIN_AIR, Gas
+from hullwatch.quantiles import Z95
 from hullwatch.telemetry import Telemetry
 from hullwatch.units import (
     SECONDS_PER_DAY,
@@ -69,10 +70,6 @@ from hullwatch.units import (
     mmhg_to_pa,
 )
 
-#: Z value of a two-sided 95 % normal interval.
-Z95 = 1.959964
-#: Z value of a one-sided 95 % bound.
-Z95_ONE_SIDED = 1.644854
 #: The statistic a detector runs unless told otherwise: measured as fast as or faster
 #: than ``cusum-ar`` at every leak size in both benchmark settings, with no false
 #: alarm (docs/detection.md).

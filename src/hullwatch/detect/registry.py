@@ -35,10 +35,8 @@ from hullwatch.detect.rule import cusum_threshold, glr_threshold
 from hullwatch.detect.statistic import CusumBank, OnsetProfile
 from hullwatch.detect.whiten import ARNoise, Innovations, fit_ar_noise
 from hullwatch.errors import InputError
+from hullwatch.quantiles import Z95_ONE_SIDED
 from hullwatch.units import SECONDS_PER_MINUTE
-
-#: Z value of a one-sided 95 % bound.
-Z95_ONE_SIDED = 1.644854
 
 #: One piece: consecutive clean blocks as (block index, gas-mass mean [kg]).
 Piece = list[tuple[int, float]]

@@ -30,11 +30,10 @@ from hullwatch.errors import HullwatchError
 from hullwatch.events.model import EventSettings, GasEvent, HatchEvent
 from hullwatch.events.segments import CompartmentSegment
 from hullwatch.habitat import Habitat
+from hullwatch.quantiles import Z95
 from hullwatch.telemetry import Telemetry, iso_z
 
 FloatArray = npt.NDArray[np.float64]
-#: Two-sided 95 % quantile of the normal distribution.
-Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)

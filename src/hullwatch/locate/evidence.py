@@ -25,11 +25,9 @@ from hullwatch.events.detect import pressure_span
 from hullwatch.events.hatches import infer_hatch_events, with_hatch_states
 from hullwatch.habitat import Compartment, Habitat
 from hullwatch.habitat.timeline import Configuration
+from hullwatch.quantiles import Z95
 from hullwatch.telemetry import Telemetry, iso_z
 from hullwatch.units import SECONDS_PER_DAY, ZERO_CELSIUS_K
-
-#: z of a two-sided 95 % Gaussian interval.
-Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ import numpy as np
 
 from hullwatch.analysis.reserve import FLOOR_PA, plausible_exponents
 from hullwatch.errors import InputError
+from hullwatch.quantiles import Z95
 from hullwatch.risk.consequence import Consequence, ConsequenceInputs, assess_consequence
 from hullwatch.risk.likelihood import (
     DEFAULT_FIGURE_REL_UNCERTAINTY,
     DEFAULT_TREND_WINDOW_DAYS,
-    Z95,
     Exceedance,
     LogRateTrend,
     StepModel,

@@ -59,11 +59,10 @@ import numpy as np
 from scipy import stats
 
 from hullwatch.errors import InputError
+from hullwatch.quantiles import Z95
 from hullwatch.risk.records import RateObservation, StepEvent
 from hullwatch.units import SECONDS_PER_DAY
 
-#: z of a two-sided 95 % interval.
-Z95 = float(stats.norm.ppf(0.975))
 #: Default relative uncertainty given to a published figure stated without one:
 #: its 95 % interval is taken as ``value / 1.2`` to ``value * 1.2``.
 DEFAULT_FIGURE_REL_UNCERTAINTY = 0.2

@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 
 from hullwatch.detect import Alarm, LeakDetector, Monitor, Snapshot, StreamAssembler, StreamEvent
-from hullwatch.detect.detector import Z95
 from hullwatch.errors import InputError
 from hullwatch.habitat import Compartment, Habitat
+from hullwatch.quantiles import Z95
 from hullwatch.service.history import Ring
 from hullwatch.service.ingest import ParsedRows
 from hullwatch.telemetry import iso_z

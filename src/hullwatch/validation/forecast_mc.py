@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from hullwatch.analysis.forecast import ForecastSettings, forecast_pressure
+from hullwatch.quantiles import Z95
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, mmhg_to_pa
 
@@ -182,7 +183,7 @@ def _binomial_interval(hits: int, runs: int) -> tuple[float, float]:
     """Wilson score 95 % interval of a proportion."""
     if runs == 0:
         return (0.0, 1.0)
-    z = 1.959963984540054
+    z = Z95
     p = hits / runs
     centre = (p + z**2 / (2 * runs)) / (1 + z**2 / runs)
     half = z * np.sqrt(p * (1 - p) / runs + z**2 / (4 * runs**2)) / (1 + z**2 / runs)
