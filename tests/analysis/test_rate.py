@@ -7,7 +7,7 @@ import pytest
 from tests.analysis.conftest import prk_run
 
 from hullwatch.analysis.leakrate import leak_rate
-from hullwatch.analysis.rate import estimate_segments
+from hullwatch.analysis.rate import _smooth_per_piece, estimate_segments
 from hullwatch.errors import AnalysisError, InputError
 from hullwatch.validation.rate_mc import true_mean_rate
 
@@ -160,3 +160,22 @@ def test_noise_history_of_another_compartment_is_not_used() -> None:
     alone = leak_rate(telemetry, run.habitat, "PrK", window)
     assert any("no usable history" in note for note in joint.to_dict()["assumptions"])
     assert joint.last.ci95_kg_per_day == alone.last.ci95_kg_per_day
+
+
+def test_noise_loading_follows_the_gas_not_the_reading() -> None:
+    # The pressure reading carries the unseen temperature; the loading must not (else,
+    # under near-random-walk weights, that noise sits in the regressors). Two pieces:
+    # a halving decay and a short hold, read with 5e-4 relative noise.
+    rng = np.random.default_rng(7)
+    t = np.concatenate((np.linspace(0.0, 4.0, 192), np.linspace(4.2, 4.3, 3)))
+    piece = np.concatenate((np.zeros(192, dtype=np.int64), np.ones(3, dtype=np.int64)))
+    gas = np.concatenate((0.87 / (1.0 + 0.25 * t[:192]), np.full(3, 0.92)))
+    reading = gas * (1.0 + 5e-4 * rng.standard_normal(t.size))
+    smooth = _smooth_per_piece(reading, t, piece)
+    assert np.max(np.abs(smooth / gas - 1.0)[:192]) < 5e-3  # the curve, within 0.5 %
+    # What the reading's noise moves in the loading: a fifth of it or less.
+    moved = smooth / _smooth_per_piece(gas, t, piece) - 1.0
+    assert np.std(moved[:192]) < 0.2 * 5e-4
+    assert np.allclose(smooth[192:], 0.92, rtol=1e-3)  # each piece on its own
+    # A piece of one bin keeps its reading.
+    assert _smooth_per_piece(np.array([0.5]), np.array([0.0]), np.array([0]))[0] == 0.5

@@ -149,6 +149,30 @@ def _bin(values: FloatArray, bins: npt.NDArray[np.int64], n_bins: int) -> FloatA
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
+def _smooth_per_piece(
+    values: FloatArray, t: FloatArray, piece: npt.NDArray[np.int64], degree: int = 3
+) -> FloatArray:
+    """A least-squares polynomial in time through ``values``, piece by piece.
+
+    The noise loading must follow the gas present, not the pressure reading: the
+    reading carries the unseen temperature itself, and a loading that followed it
+    would put that noise into the weights.  Under near-random-walk weights (the GLS
+    then differences ``y / h``) the reading's noise would sit in the regressors, an
+    errors-in-variables fit biased low.  A cubic is within 0.5 % of a decay that
+    halves the pressure, which is ample for a variance's scale.
+    """
+    smooth = values.copy()
+    for label in np.unique(piece):
+        rows = np.flatnonzero(piece == label)
+        order = min(degree, rows.size - 1)
+        if order < 1:
+            continue
+        centre = t[rows].mean()
+        coefficients = np.polynomial.polynomial.polyfit(t[rows] - centre, values[rows], order)
+        smooth[rows] = np.polynomial.polynomial.polyval(t[rows] - centre, coefficients)
+    return np.where(smooth > 0, smooth, values)
+
+
 def _design(
     elapsed_d: FloatArray,
     leak_integral_d: FloatArray,
@@ -231,7 +255,8 @@ class _SegmentFitter:
         # scales with the gas present: the noise model's slow parts are loaded by
         # P/P_ref (sensor quantization, the white part, is not).
         ratio = _bin(self.pressure_ratio[keep], bin_index, n_bins)
-        self.noise_loading = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
+        ratio = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
+        self.noise_loading = _smooth_per_piece(ratio, self.t, self.piece)
         self.elapsed_d = elapsed_d
         self.n_points = int(keep.sum())
         self._bin_index = bin_index
