@@ -631,7 +631,7 @@ def forecast_pressure(
         flow_exponent=n_central,
         exponent_range=n_range,
         exponent_identified=identified,
-        exponent_ci95=segment.flow_exponent_ci95 if identified else None,
+        exponent_ci95=segment.flow_exponent_ci95,
         probability_reached=float(reached.mean()),
         assumptions=assumptions,
         reason=reason,

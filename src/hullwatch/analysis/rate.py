@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -162,8 +163,10 @@ def _smooth_per_piece(
     halves the pressure, which is ample for a variance's scale.
     """
     smooth = values.copy()
-    for label in np.unique(piece):
-        rows = np.flatnonzero(piece == label)
+    # Pieces are runs of consecutive bins: one pass over their boundaries.
+    edges = np.concatenate(([0], np.flatnonzero(np.diff(piece)) + 1, [piece.size]))
+    for first, stop in pairwise(edges.tolist()):
+        rows = np.arange(first, stop)
         order = min(degree, rows.size - 1)
         if order < 1:
             continue
