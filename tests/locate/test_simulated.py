@@ -44,12 +44,17 @@ def test_no_leak_is_favoured_without_a_leak(quiet_located: LocateResult) -> None
 
 def test_confounded_modules_get_exactly_equal_probabilities(zvezda_located) -> None:
     p = [zvezda_located.probability(m) for m in RUSSIAN_REST]
-    assert p[0] > 0.1
     assert all(x == p[0] for x in p)
-    # Together they carry the leak; the separated modules do not.
-    assert sum(p) > 0.6
-    # Modules cut off from the leak on day 2 are ruled out.
-    assert zvezda_located.probability("Destiny") < 0.01
+    # The data point to the Russian segment: each module never separated from the leak
+    # is more probable than any module cut off from it on day 2.  How strongly varies
+    # with the seed (one day of a 6-module segment resolves about +-0.5 kg/day; over
+    # seeds 1-10 the four carry 0.16-0.90 of the posterior, docs/locate.md).
+    cut_off = next(
+        r.compartment
+        for r in zvezda_located.evidence.items
+        if "Destiny" in r.compartment and "Zvezda" not in r.compartment
+    )
+    assert p[0] > max(zvezda_located.probability(m) for m in cut_off)
 
 
 def test_probabilities_sum_to_one(prk_located, quiet_located) -> None:

@@ -236,6 +236,35 @@ def test_ventilation_mixes_crew_co2_to_the_scrubber(two_modules, quiet) -> None:
     assert abs(late_trend_kg_per_day) < 0.02
 
 
+def test_ventilation_between_modules_at_different_temperatures_moves_no_net_gas(
+    two_modules, quiet
+) -> None:
+    """Fans swap equal masses, so open modules sit at one pressure whatever their temperature.
+
+    An equal-volume swap would carry gas from the colder, denser module, which the open
+    hatch (sized for 60 s equalization) returns only at a pressure difference: 114 Pa
+    (0.86 mmHg) here, before the swap was mass-balanced.  Real ISS telemetry shows Lab
+    and airlock pressures 0.25 mmHg apart (a sensor offset) with a standard deviation of
+    0.05 mmHg, the two channels' quantization (2019-10-12, docs/scenario.md).
+    """
+    doc = quiet(
+        simulation={
+            "duration": "6h",
+            "output_interval_s": 60.0,
+            "hatch_equalization_time_s": 60.0,
+            "hatch_ventilation_m3_per_s": 0.06,
+        },
+        thermal={"module_spread_K": 3.0},  # seed 0 puts the modules 0.77 K apart
+    )
+    result = simulate(scenario_from_dict(doc), two_modules)
+    wide = result.truth_series.pivot(index="time", columns="module", values="pressure_pa")
+    temperature = result.truth_series.pivot(
+        index="time", columns="module", values="gas_temperature_k"
+    )
+    assert abs(temperature["Big"] - temperature["Tunnel"]).min() > 0.5  # the premise
+    assert np.max(np.abs(wide["Big"] - wide["Tunnel"]).to_numpy()[10:]) < 0.01  # [Pa]
+
+
 def test_hatch_change_on_a_chunk_boundary_is_reported(two_modules, quiet) -> None:
     doc = quiet(
         simulation={"duration": "2d", "output_interval_s": 60.0},

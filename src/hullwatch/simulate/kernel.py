@@ -99,10 +99,19 @@ def _rates(
     for h in range(hatch_a.shape[0]):
         a = hatch_a[h]
         b = hatch_b[h]
-        # Ventilation swaps equal volumes both ways: it mixes species between modules.
+        # Ventilation swaps equal volumes both ways, which mixes species and carries
+        # gas down a pressure difference.  The volumes are taken at the two modules'
+        # mean temperature: a real open hatch cancels the net flow from a colder,
+        # denser module at a microscopic pressure difference, but this one (sized by
+        # its equalization time) would need mmHg, a spread real telemetry never shows.
         if hatch_vent[h] > 0.0:
+            mean_t = 0.5 * (t_row[a] + t_row[b])
             for s in range(n_sp):
-                f = hatch_vent[h] * (m[a, s] / volume[a] - m[b, s] / volume[b])
+                f = (
+                    hatch_vent[h]
+                    * (m[a, s] * t_row[a] / volume[a] - m[b, s] * t_row[b] / volume[b])
+                    / mean_t
+                )
                 dm[a, s] -= f
                 dm[b, s] += f
         if hatch_g[h] == 0.0:
