@@ -329,6 +329,8 @@ def main() -> None:
                 f"detect_{args.setting}_{'_'.join(statistics)}_h{args.history_days:g}d{block}.json"
             )
             path = RESULTS.with_name(name)
+        # results/ is not in the repository (.gitignore): a fresh clone has none yet.
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(_finite(report), indent=1, allow_nan=False) + "\n")
     console.print(f"wall time {report['wall_s']:.0f} s")
 
