@@ -58,15 +58,24 @@ class HatchTimeline:
         self.habitat = habitat
         self._steps: dict[str, tuple[TimeArray, npt.NDArray[np.bool_]]] = {}
         self.assumptions: list[str] = []
+        missing: list[str] = []
         for hatch in habitat.hatch_names:
             if hatch not in samples or len(samples[hatch][0]) == 0:
-                self.assumptions.append(f"hatch {hatch} has no data and is taken as open")
+                missing.append(hatch)
                 continue
             times, values = samples[hatch]
             order = np.argsort(times, kind="stable")
             self._steps[hatch] = (
                 np.asarray(times)[order].astype("datetime64[ns]"),
                 np.asarray(values)[order] >= 0.5,
+            )
+        # One note naming them all: a feed without hatch channels (the public ISS
+        # feed has none) would otherwise bury every other note under 23 lines.
+        if len(missing) == 1:
+            self.assumptions.append(f"hatch {missing[0]} has no data and is taken as open")
+        elif missing:
+            self.assumptions.append(
+                f"{len(missing)} hatches have no data and are taken as open: {', '.join(missing)}"
             )
 
     def open_hatches_at(self, time: np.datetime64) -> frozenset[str]:
