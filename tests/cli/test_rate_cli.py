@@ -36,6 +36,11 @@ def test_rate_text_and_plot(prk_csv, tmp_path, capsys) -> None:
     text = capsys.readouterr().out
     assert "kg/day" in text and "lb/day" in text and "Flow" in text
     assert plot.stat().st_size > 10_000
+    # The segment table keeps its units and whole dates on an 80-column terminal: rich
+    # once read "[kg]" as a style tag and dropped it, and cut "2026-05-01T00:00" to
+    # "2026-05-…".
+    assert "[kg]" in text
+    assert "2026-05-01" in text and "2026-05-…" not in text
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,7 @@ def _print(budget: GasBudget) -> None:
             highlight=False,
         )
     table = Table(box=box.SIMPLE_HEAD, title="Days of margin (first gas to run out)")
-    for column in ("case", "leak", "N2 used", "O2 used", "margin [days]", "runs out first"):
+    for column in ("case", "leak", "N2 used", "O2 used", "margin \\[days]", "runs out first"):
         table.add_column(column)
     for case in d["cases"]:
         n2, o2 = case["gases"]["N2"], case["gases"]["O2"]
@@ -139,4 +139,4 @@ def _print(budget: GasBudget) -> None:
         )
     console.print(table)
     for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

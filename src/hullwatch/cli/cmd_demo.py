@@ -52,9 +52,9 @@ def demo_command(
     table.add_column("leak")
     table.add_column("model")
     table.add_column("onset")
-    table.add_column("lost [kg]", justify="right")
-    table.add_column("mean rate [kg/day]", justify="right")
-    table.add_column("[lb/day]", justify="right")
+    table.add_column("lost \\[kg]", justify="right")
+    table.add_column("mean rate \\[kg/day]", justify="right")
+    table.add_column("\\[lb/day]", justify="right")
     for leak in truth["leaks"]:
         table.add_row(
             leak["name"],
@@ -175,7 +175,7 @@ def _print_campaign(campaign: Campaign) -> None:
             f"(simulated, leak in {campaign.module})"
         )
     )
-    for column in ("step", "close", "from day", "hold [h]", "most likely", "P(PrK)"):
+    for column in ("step", "close", "from day", "hold \\[h]", "most likely", "P(PrK)"):
         table.add_column(column)
     for i, step in enumerate(campaign.steps, 1):
         closed = ", ".join(step.closed_hatches)

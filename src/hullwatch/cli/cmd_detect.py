@@ -168,4 +168,4 @@ def _print(result: DetectResult) -> None:
             )
         console.print(table)
     for note in payload["warnings"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

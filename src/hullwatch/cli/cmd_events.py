@@ -22,6 +22,7 @@ from hullwatch.cli.options import (
     SkipBadRowsOption,
     StartOption,
 )
+from hullwatch.cli.text import compartment_label
 from hullwatch.events import DEFAULT_EVENT_SETTINGS, EventsResult, detect_events, read_ops_log
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
@@ -91,9 +92,7 @@ def _where(event: dict[str, Any]) -> str:
     if "hatch" in event:
         return str(event["hatch"])
     modules = event.get("compartment") or ([event["module"]] if event.get("module") else [])
-    if len(modules) <= 3:
-        return ", ".join(modules)
-    return f"{modules[0]} and {len(modules) - 1} more"
+    return compartment_label(modules)
 
 
 def _interval(pair: list[float] | None, digits: int = 3) -> str:
@@ -159,4 +158,4 @@ def _print(result: EventsResult) -> None:
                     figure += f", {change:+.3f}{_interval(w['change_ci95_kg_per_day'])} vs baseline"
             console.print(f"  {name:8s} {figure}", highlight=False)
     for note in payload["assumptions"] + payload["warnings"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

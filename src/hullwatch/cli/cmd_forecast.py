@@ -111,4 +111,4 @@ def _print(result: ForecastResult) -> None:
             f"{d['probability_reached_in_horizon']:.0%} of the draws reach it within the horizon."
         )
     for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

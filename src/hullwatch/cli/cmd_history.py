@@ -79,11 +79,11 @@ def history_command(
     )
     for column in (
         "date",
-        "rate [lb/day]",
+        "rate \\[lb/day]",
         "P(exceed)",
         "cell",
-        "reserve [d]",
-        "gas [kg/30d]",
+        "reserve \\[d]",
+        "gas \\[kg/30d]",
         "steps",
     ):
         timeline.add_column(column)
@@ -100,7 +100,7 @@ def history_command(
     console.print(timeline)
     console.print(study.verdict(), highlight=False)
     sens = Table(box=box.SIMPLE_HEAD, title="How the answer moves with the threshold")
-    for column in ("threshold [lb/day]", "first likelihood 5", "first 5x5", "cells in order"):
+    for column in ("threshold \\[lb/day]", "first likelihood 5", "first 5x5", "cells in order"):
         sens.add_column(column)
     for row in d["sensitivity"]:
         sens.add_row(

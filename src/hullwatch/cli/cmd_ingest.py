@@ -72,4 +72,4 @@ def ingest_command(
         soft_wrap=True,
     )
     for note in payload["warnings"]:
-        console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)

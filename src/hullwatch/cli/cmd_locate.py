@@ -21,6 +21,7 @@ from hullwatch.cli.options import (
     SkipBadRowsOption,
     StartOption,
 )
+from hullwatch.cli.text import compartment_label, table_time, word_safe_table
 from hullwatch.habitat import load_habitat
 from hullwatch.locate import locate_leak
 from hullwatch.telemetry import to_utc_datetime64
@@ -73,12 +74,6 @@ def locate_command(
     _print(result.to_dict())
 
 
-def _modules(compartment: list[str]) -> str:
-    if len(compartment) <= 3:
-        return ", ".join(compartment)
-    return f"{compartment[0]} and {len(compartment) - 1} more"
-
-
 def _print(d: dict[str, Any]) -> None:
     console.rule("Where is the leak? (one leak assumed)")
     console.print(
@@ -91,7 +86,7 @@ def _print(d: dict[str, Any]) -> None:
         f"P(leak in a module) = {d['p_module_leak']:.3f}"
     )
     table = Table(box=box.SIMPLE_HEAD, title="Hypotheses (most probable first)")
-    for column in ("hypothesis", "probability", "leak rate [kg/day]"):
+    for column in ("hypothesis", "probability", "leak rate \\[kg/day]"):
         table.add_column(column)
     ranked = sorted(d["hypotheses"], key=lambda h: -h["probability"])
     for h in ranked[:TOP]:
@@ -99,33 +94,35 @@ def _print(d: dict[str, Any]) -> None:
     console.print(table)
     if len(ranked) > TOP:
         console.print(f"… and {len(ranked) - TOP} more (see --json)")
-    evidence = Table(
-        box=box.SIMPLE_HEAD, title="Evidence (one row per compartment and configuration)"
-    )
-    for column in (
-        "start",
-        "end",
+    rows = []
+    for e in d["evidence"]:
+        fit = "-" if e["leak_rate_kg_per_day"] is None else f"{e['leak_rate_kg_per_day']:.3f}"
+        ci = e["ci95_kg_per_day"]
+        rows.append(
+            [
+                table_time(e["start"]),
+                table_time(e["end"]),
+                compartment_label(e["compartment"]),
+                f"{e['duration_h']:.1f}",
+                fit,
+                "-" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]",
+                f"{e['depress_kg']:.2f}",
+                f"{e['loss_rate_kg_per_day']:.3f} ± {e['sigma_kg_per_day']:.3f}",
+            ]
+        )
+    headers = (
+        "start (UTC)",
+        "end (UTC)",
         "compartment",
         "hours",
         "leak fit",
         "95% interval",
         "depress kg",
         "loss kg/day ± 1σ",
-    ):
-        evidence.add_column(column)
-    for e in d["evidence"]:
-        fit = "-" if e["leak_rate_kg_per_day"] is None else f"{e['leak_rate_kg_per_day']:.3f}"
-        ci = e["ci95_kg_per_day"]
-        evidence.add_row(
-            e["start"][:16],
-            e["end"][:16],
-            _modules(e["compartment"]),
-            f"{e['duration_h']:.1f}",
-            fit,
-            "-" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]",
-            f"{e['depress_kg']:.2f}",
-            f"{e['loss_rate_kg_per_day']:.3f} ± {e['sigma_kg_per_day']:.3f}",
-        )
+    )
+    evidence = word_safe_table(
+        "Evidence (one row per compartment and configuration)", headers, rows
+    )
     console.print(evidence)
     for note in d["assumptions"] + d["skipped"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

@@ -185,4 +185,4 @@ def _print(d: dict[str, Any]) -> None:
     )
     _step(d["plan"], "1.", "")
     for note in d["notes"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich import box
-from rich.table import Table
 
 from hullwatch.analysis.leakrate import EXTRA_UNITS, LeakRateResult, leak_rate
 from hullwatch.cli.app import app, console, print_json
@@ -23,6 +21,7 @@ from hullwatch.cli.options import (
     SkipBadRowsOption,
     StartOption,
 )
+from hullwatch.cli.text import compartment_label, table_time, word_safe_table
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
 from hullwatch.simulate.timeparse import parse_duration_s
@@ -102,20 +101,13 @@ def rate_command(
     _print(result, extra)
 
 
-def _modules(compartment: list[str]) -> str:
-    """Short compartment label: the modules, or a count when there are many."""
-    if len(compartment) <= 3:
-        return ", ".join(compartment)
-    return f"{compartment[0]} and {len(compartment) - 1} more"
-
-
 def _interval(pair: list[float] | None, digits: int = 3) -> str:
     return "-" if pair is None else f"[{pair[0]:.{digits}f}, {pair[1]:.{digits}f}]"
 
 
 def _print(result: LeakRateResult, units: tuple[str, ...]) -> None:
     d = result.to_dict(units)
-    console.rule(f"Leak rate: {d['module']} (compartment: {_modules(d['compartment'])})")
+    console.rule(f"Leak rate: {d['module']} (compartment: {compartment_label(d['compartment'])})")
     if d["leak_rate_kg_per_day"] is None:
         console.print(f"No estimate for the last configuration: {d.get('reason')}")
     else:
@@ -140,29 +132,31 @@ def _print(result: LeakRateResult, units: tuple[str, ...]) -> None:
             console.print(f"Effective hole area (mm²): {areas}", markup=False)
         for unit, value in d.get("leak_rate_other_units", {}).items():
             console.print(f"  = {value:.4g} {unit}")
-    table = Table(box=box.SIMPLE_HEAD, title="Segments (one per hatch configuration)")
-    for column in (
-        "start",
-        "end",
+    rows = []
+    for s in d["segments"]:
+        represses = [st for st in s["steps"] if st["kind"] == "repress"]
+        rate = "-" if s["leak_rate_kg_per_day"] is None else f"{s['leak_rate_kg_per_day']:.3f}"
+        rows.append(
+            [
+                table_time(s["start"]),
+                table_time(s["end"]),
+                compartment_label(s["compartment"]),
+                rate,
+                _interval(s["ci95_kg_per_day"]),
+                str(len(represses)),
+                f"{s['gas_added_kg']:.3f}",
+            ]
+        )
+    headers = (
+        "start (UTC)",
+        "end (UTC)",
         "compartment",
         "kg/day",
         "95% interval",
         "represses",
         "gas added [kg]",
-    ):
-        table.add_column(column)
-    for s in d["segments"]:
-        represses = [st for st in s["steps"] if st["kind"] == "repress"]
-        rate = "-" if s["leak_rate_kg_per_day"] is None else f"{s['leak_rate_kg_per_day']:.3f}"
-        table.add_row(
-            s["start"][:16],
-            s["end"][:16],
-            _modules(s["compartment"]),
-            rate,
-            _interval(s["ci95_kg_per_day"]),
-            str(len(represses)),
-            f"{s['gas_added_kg']:.3f}",
-        )
+    )
+    table = word_safe_table("Segments (one per hatch configuration)", headers, rows)
     console.print(table)
     for note in d["assumptions"] + d["warnings"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

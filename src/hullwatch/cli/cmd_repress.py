@@ -212,7 +212,7 @@ def _print(plan: RepressPlan) -> None:
             highlight=False,
         )
     table = Table(box=box.SIMPLE_HEAD, title="What holding lower buys (same band width)")
-    for column in ("band [mmHg]", "leak [kg/day]", "95% interval", "represses/day", "kg/month"):
+    for column in ("band \\[mmHg]", "leak \\[kg/day]", "95% interval", "represses/day", "kg/month"):
         table.add_column(column)
     for row in d["comparison"]:
         mark = " (requested)" if row["requested"] else ""
@@ -225,4 +225,4 @@ def _print(plan: RepressPlan) -> None:
         )
     console.print(table)
     for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

@@ -212,4 +212,4 @@ def _print(result: ReserveTimeResult) -> None:
             f"At a constant initial rate it would take {d['time_at_constant_rate_h']:.1f} h."
         )
     for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}", highlight=False, markup=False)

@@ -25,6 +25,7 @@ from hullwatch.cli.options import (
     SkipBadRowsOption,
     StartOption,
 )
+from hullwatch.cli.text import table_time
 from hullwatch.errors import InputError
 from hullwatch.simulate.timeparse import parse_duration_s
 from hullwatch.units import (
@@ -297,11 +298,11 @@ def _show_trail(store_path: Path, module: str, as_json: bool) -> None:
 
 def _print_trail(trail: list[Any], module: str) -> None:
     table = Table(box=box.SIMPLE_HEAD, title=f"Risk history of {module}")
-    for column in ("assessed", "cell", "P(exceed)", "rate [lb/day]", "threshold", "table"):
+    for column in ("assessed", "cell", "P(exceed)", "rate \\[lb/day]", "threshold", "table"):
         table.add_column(column)
     for r in trail:
         table.add_row(
-            r.assessed_at[:16],
+            table_time(r.assessed_at),
             r.cell,
             "-" if r.probability is None else f"{r.probability:.3f}",
             "-"

@@ -69,7 +69,7 @@ def _print_report(report: QualityReport) -> None:
         show_edge=False,
     )
     table.add_column("channel", no_wrap=True)
-    for name in ("samples", "from", "to", "dt [s]", "gaps", "flat", "spike", "dup"):
+    for name in ("samples", "from", "to", "dt \\[s]", "gaps", "flat", "spike", "dup"):
         table.add_column(name, justify="right", no_wrap=True)
     for row in report.to_dict()["channels"]:
         duplicates = row["duplicates_dropped"] + row["conflicting_duplicates"]
