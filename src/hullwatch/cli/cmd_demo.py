@@ -10,6 +10,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, err_console, print_json
+from hullwatch.cli.text import table_time, word_safe_table
 from hullwatch.demo import CAMPAIGN_MAX_STEPS, DemoOutlook, run_demo
 from hullwatch.locate.campaign import Campaign
 from hullwatch.telemetry import iso_z
@@ -48,22 +49,19 @@ def demo_command(
     console.rule("hullwatch demo: the PrK leak returns (simulated, built-in ISS)")
     for line in demo.quality.summary_lines():
         console.print(line, highlight=False)
-    table = Table(title="Ground truth (what later analyses must recover)")
-    table.add_column("leak")
-    table.add_column("model")
-    table.add_column("onset")
-    table.add_column("lost \\[kg]", justify="right")
-    table.add_column("mean rate \\[kg/day]", justify="right")
-    table.add_column("\\[lb/day]", justify="right")
-    for leak in truth["leaks"]:
-        table.add_row(
+    rows = [
+        [
             leak["name"],
             leak["model"],
-            leak["onset"],
+            table_time(leak["onset"]),
             f"{leak['mass_lost_kg']:.3f}",
             f"{leak['mean_rate_kg_per_day']:.3f}",
             f"{leak['mean_rate_lb_per_day']:.3f}",
-        )
+        ]
+        for leak in truth["leaks"]
+    ]
+    headers = ("leak", "model", "onset (UTC)", "lost [kg]", "mean rate [kg/day]", "[lb/day]")
+    table = word_safe_table("Ground truth (what later analyses must recover)", headers, rows)
     console.print(table)
     rates = Table(title="PrK leak rate by hatch configuration: hullwatch rate vs truth")
     for column in ("from (UTC)", "to", "compartment", "kg/day", "95% interval", "truth"):
