@@ -77,6 +77,7 @@ def test_text_output_has_a_row_per_channel(
     status, out, _ = run(["validate", str(path), "--config", str(config)], capsys)
     assert status == 0
     assert "CABIN_P" in out and "CABIN_T" in out
+    assert "dt [s]" in out  # the unit survives rich's markup
     assert "STRAY (1)" in out
     assert "dropped 1 exact duplicate row(s)" in out
 

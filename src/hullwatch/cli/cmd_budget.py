@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from hullwatch.analysis.gas_budget import (
@@ -125,8 +126,8 @@ def _print(budget: GasBudget) -> None:
             highlight=False,
         )
     table = Table(box=box.SIMPLE_HEAD, title="Days of margin (first gas to run out)")
-    for column in ("case", "leak", "N2 used", "O2 used", "margin \\[days]", "runs out first"):
-        table.add_column(column)
+    for column in ("case", "leak", "N2 used", "O2 used", "margin [days]", "runs out first"):
+        table.add_column(escape(column))
     for case in d["cases"]:
         n2, o2 = case["gases"]["N2"], case["gases"]["O2"]
         table.add_row(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -173,8 +174,8 @@ def _print_campaign(campaign: Campaign) -> None:
             f"(simulated, leak in {campaign.module})"
         )
     )
-    for column in ("step", "close", "from day", "hold \\[h]", "most likely", "P(PrK)"):
-        table.add_column(column)
+    for column in ("step", "close", "from day", "hold [h]", "most likely", "P(PrK)"):
+        table.add_column(escape(column))
     for i, step in enumerate(campaign.steps, 1):
         closed = ", ".join(step.closed_hatches)
         table.add_row(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
@@ -79,14 +80,14 @@ def history_command(
     )
     for column in (
         "date",
-        "rate \\[lb/day]",
+        "rate [lb/day]",
         "P(exceed)",
         "cell",
-        "reserve \\[d]",
-        "gas \\[kg/30d]",
+        "reserve [d]",
+        "gas [kg/30d]",
         "steps",
     ):
-        timeline.add_column(column)
+        timeline.add_column(escape(column))
     for row in d["timeline"]:
         timeline.add_row(
             row["time"][:10],
@@ -100,8 +101,8 @@ def history_command(
     console.print(timeline)
     console.print(study.verdict(), highlight=False)
     sens = Table(box=box.SIMPLE_HEAD, title="How the answer moves with the threshold")
-    for column in ("threshold \\[lb/day]", "first likelihood 5", "first 5x5", "cells in order"):
-        sens.add_column(column)
+    for column in ("threshold [lb/day]", "first likelihood 5", "first 5x5", "cells in order"):
+        sens.add_column(escape(column))
     for row in d["sensitivity"]:
         sens.add_row(
             f"{row['threshold_lb_per_day']:g}",

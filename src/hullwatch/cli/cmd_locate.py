@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
@@ -86,8 +87,8 @@ def _print(d: dict[str, Any]) -> None:
         f"P(leak in a module) = {d['p_module_leak']:.3f}"
     )
     table = Table(box=box.SIMPLE_HEAD, title="Hypotheses (most probable first)")
-    for column in ("hypothesis", "probability", "leak rate \\[kg/day]"):
-        table.add_column(column)
+    for column in ("hypothesis", "probability", "leak rate [kg/day]"):
+        table.add_column(escape(column))
     ranked = sorted(d["hypotheses"], key=lambda h: -h["probability"])
     for h in ranked[:TOP]:
         table.add_row(h["name"], f"{h['probability']:.4f}", f"{h['leak_rate_kg_per_day']:.3f}")

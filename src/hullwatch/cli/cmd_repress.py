@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from hullwatch.analysis.leakrate import leak_rate
@@ -212,8 +213,8 @@ def _print(plan: RepressPlan) -> None:
             highlight=False,
         )
     table = Table(box=box.SIMPLE_HEAD, title="What holding lower buys (same band width)")
-    for column in ("band \\[mmHg]", "leak \\[kg/day]", "95% interval", "represses/day", "kg/month"):
-        table.add_column(column)
+    for column in ("band [mmHg]", "leak [kg/day]", "95% interval", "represses/day", "kg/month"):
+        table.add_column(escape(column))
     for row in d["comparison"]:
         mark = " (requested)" if row["requested"] else ""
         table.add_row(

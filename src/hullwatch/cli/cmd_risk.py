@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from hullwatch.analysis.reserve import FLOOR_MMHG
@@ -298,8 +299,8 @@ def _show_trail(store_path: Path, module: str, as_json: bool) -> None:
 
 def _print_trail(trail: list[Any], module: str) -> None:
     table = Table(box=box.SIMPLE_HEAD, title=f"Risk history of {module}")
-    for column in ("assessed", "cell", "P(exceed)", "rate \\[lb/day]", "threshold", "table"):
-        table.add_column(column)
+    for column in ("assessed", "cell", "P(exceed)", "rate [lb/day]", "threshold", "table"):
+        table.add_column(escape(column))
     for r in trail:
         table.add_row(
             table_time(r.assessed_at),

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from hullwatch.cli.app import app, console, print_json
@@ -69,8 +70,8 @@ def _print_report(report: QualityReport) -> None:
         show_edge=False,
     )
     table.add_column("channel", no_wrap=True)
-    for name in ("samples", "from", "to", "dt \\[s]", "gaps", "flat", "spike", "dup"):
-        table.add_column(name, justify="right", no_wrap=True)
+    for name in ("samples", "from", "to", "dt [s]", "gaps", "flat", "spike", "dup"):
+        table.add_column(escape(name), justify="right", no_wrap=True)
     for row in report.to_dict()["channels"]:
         duplicates = row["duplicates_dropped"] + row["conflicting_duplicates"]
         table.add_row(
