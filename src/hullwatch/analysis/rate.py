@@ -271,7 +271,7 @@ class _SegmentFitter:
         self._n_bins = n_bins
         self._solver: GlsSolver | None = None
         self._n0: float | None = None
-        self._tau_profiles: dict[float, list[tuple[NoiseModel, float]]] = {}
+        self._profile_points: dict[float, tuple[NoiseModel, float]] = {}
 
     def bin_times(self) -> npt.NDArray[np.datetime64]:
         """UTC time of each bin's centre of mass."""
@@ -375,27 +375,27 @@ class _SegmentFitter:
             self._solver = self.solver(noise)
         return self._solver
 
-    def _profile(
-        self, mode: NoiseModel, history: Sequence[RemlBlock], step: float
-    ) -> list[tuple[NoiseModel, float]]:
-        """REML noise models and minus log-likelihoods at ``log tau`` of ``mode`` +- ``step``.
+    def _profile_point(self, shift: float) -> tuple[NoiseModel, float]:
+        """REML noise model and minus log-likelihood at ``log tau`` of the fit + ``shift``.
 
-        The other noise parameters are refitted at each point (a profile).
+        The other noise parameters are refitted there (a profile point).  Each point
+        is fitted once and kept: the rate's and the exponent's variance spreads, and
+        the wide points of a flat likelihood, share them.
         """
-        y, design, time_bins, loading = self.reml_block()
-        log_tau = np.log(-1.0 / np.log(mode.phi))
-        return [
-            fit_noise_reml(
+        if shift not in self._profile_points:
+            mode = self._gls().noise
+            y, design, time_bins, loading = self.reml_block()
+            log_tau = np.log(-1.0 / np.log(mode.phi))
+            self._profile_points[shift] = fit_noise_reml(
                 y,
                 design,
                 time_bins,
                 mode,
                 fixed_phi=min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX),
-                history=history,
+                history=self.history,
                 loading=loading,
             )
-            for shift in (-step, 0.0, step)
-        ]
+        return self._profile_points[shift]
 
     def variance_spread(
         self, variance_of: Callable[[GlsSolver], float], step: float = _PROFILE_STEP
@@ -430,8 +430,8 @@ class _SegmentFitter:
         if log_tau_sd > _FLAT_SD:
             centre = np.log(variances[1])
             # Beyond e^4 either side the OU part is white or a random walk already.
-            wide = self._tau_profile(float(min(log_tau_sd, 4.0)))
-            for model, _ in (wide[0], wide[2]):
+            wide = float(min(log_tau_sd, 4.0))
+            for model, _ in (self._profile_point(-wide), self._profile_point(wide)):
                 # A fit numerically singular under that noise model adds nothing.
                 try:
                     with np.errstate(invalid="ignore"):
@@ -443,13 +443,8 @@ class _SegmentFitter:
         return spread
 
     def _tau_profile(self, step: float) -> list[tuple[NoiseModel, float]]:
-        """The profile around the fitted noise model (:meth:`_profile`), kept.
-
-        The rate's and the exponent's variance spreads share it.
-        """
-        if step not in self._tau_profiles:
-            self._tau_profiles[step] = self._profile(self._gls().noise, self.history, step)
-        return self._tau_profiles[step]
+        """Three profile points around the fitted noise model, ``log tau`` -+ ``step``."""
+        return [self._profile_point(shift) for shift in (-step, 0.0, step)]
 
     def noise_model(self) -> NoiseModel:
         """The residual noise of the gas mass at the segment's mean pressure. [kg]"""
