@@ -8,7 +8,8 @@ run and the peak memory of a worker.  Writes every run to ``--out``.
 
 Usage::
 
-    python benchmarks/bench_forecast_mc.py [--runs 200] [--jobs 2] [--regimes choked_hole,...]
+    python benchmarks/bench_forecast_mc.py [--runs 200] [--first-seed 0] [--jobs 2]
+        [--regimes choked_hole,...]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from hullwatch.analysis.rate import RateSettings
 from hullwatch.validation.forecast_mc import (
     HORIZON_DAYS,
     REGIMES,
@@ -38,21 +40,35 @@ from hullwatch.validation.forecast_mc import (
 console = Console(width=220)
 
 
-def _run(regime: str, seed: int) -> tuple[ForecastOutcome, float, int]:
+def _run(regime: str, seed: int, rate_settings: RateSettings) -> tuple[ForecastOutcome, float, int]:
     """One run, its wall time including the simulation [s], and the worker's peak RSS [kB]."""
     start = time.perf_counter()
-    outcome = run_one(regime, seed)
+    outcome = run_one(regime, seed, rate_settings=rate_settings)
     return outcome, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="Seeds run from here (the default 0 gives the documented runs; "
+        "another start adds independent runs).",
+    )
     parser.add_argument("--regimes", default=",".join(REGIMES))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--bin-average-noise",
+        action="store_true",
+        help="Model the noise of each bin as its average, not an instant "
+        "(RateSettings.bin_average_noise; docs/leak-rate.md).",
+    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/forecast_mc.json"))
     args = parser.parse_args()
     names = args.regimes.split(",")
+    rate_settings = RateSettings(bin_average_noise=args.bin_average_noise)
     outcomes: dict[str, list[ForecastOutcome]] = {name: [] for name in names}
     walls: list[float] = []
     peak_kb = 0
@@ -61,9 +77,9 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs) as pool, Progress(console=console) as progress:
         task = progress.add_task("forecast runs", total=args.runs * len(names))
         futures = {
-            pool.submit(_run, name, seed): (name, seed)
+            pool.submit(_run, name, seed, rate_settings): (name, seed)
             for name in names
-            for seed in range(args.runs)
+            for seed in range(args.first_seed, args.first_seed + args.runs)
         }
         for future in as_completed(futures):
             try:

@@ -31,9 +31,11 @@ def _whiten(
     time_bins: FloatArray,
     phis: FloatArray,
     variances: FloatArray,
-    white_variance: float,
+    white_variances: FloatArray,
     walk_variance: float,
     loading: FloatArray,
+    ou_factors: FloatArray,
+    walk_start: float,
 ) -> tuple[FloatArray, float]:
     n, k = columns.shape
     m = phis.size
@@ -42,7 +44,10 @@ def _whiten(
     state = np.zeros((size, k))
     cov = np.zeros((size, size))
     for a in range(m):
-        cov[a, a] = variances[a]  # each OU part starts in equilibrium; the walk at 0
+        cov[a, a] = variances[a]  # each OU part starts in equilibrium
+    if size > m:
+        cov[m, m] = walk_variance * walk_start
+    row = np.ones(size)
     log_det = 0.0
     for i in range(n):
         if i > 0:
@@ -57,10 +62,14 @@ def _whiten(
                 cov[a, a] += variances[a] * (1.0 - decay[a] * decay[a])
             if size > m:
                 cov[m, m] += walk_variance * dt
-        h = loading[i]
-        gain_numerator = h * cov.sum(axis=1)  # cov @ H' with H = h * (1, ..., 1)
-        total = h * gain_numerator.sum() + white_variance
-        innovation = columns[i] - h * state.sum(axis=0)
+        # Observation row: each OU part times its bin-average factor, the walk, all loaded.
+        for a in range(m):
+            row[a] = loading[i] * ou_factors[i, a]
+        if size > m:
+            row[m] = loading[i]
+        gain_numerator = cov @ row
+        total = row @ gain_numerator + white_variances[i]
+        innovation = columns[i] - row @ state
         out[i] = innovation / np.sqrt(total)
         gain = gain_numerator / total
         for a in range(size):
@@ -77,9 +86,11 @@ def whiten(
     time_bins: FloatArray,
     phis: FloatArray | float,
     variances: FloatArray | float,
-    white_variance: float,
+    white_variance: float | FloatArray,
     walk_variance: float = 0.0,
     loading: FloatArray | None = None,
+    ou_factors: FloatArray | None = None,
+    walk_start: float = 0.0,
 ) -> tuple[FloatArray, float]:
     """Whiten ``columns`` under OU processes, a random walk and white noise.
 
@@ -96,13 +107,21 @@ def whiten(
         Correlation of each OU part over one bin, in [0, 1).
     variances : float or ndarray, shape (m,)
         Variance of each OU part.
-    white_variance : float
-        Variance of the white part; the total variance must be > 0.
+    white_variance : float or ndarray, shape (n,)
+        Variance of the white part, one value or one per observation.  A negative
+        part is allowed (it makes a bin average's covariance exact, see
+        :class:`~hullwatch.analysis.regression.NoiseModel`) as long as the whole
+        covariance stays positive definite; where it does not, the output is NaN.
     walk_variance : float
-        Variance per bin of a random walk that starts at 0 at the first time (its
-        level there is the regression's intercept).
+        Variance per bin of a random walk that starts at 0 ``walk_start`` bins before
+        the first time (its level there is the regression's intercept).
     loading : ndarray, shape (n,), optional
         Factor on the OU and walk parts at each observation.
+    ou_factors : ndarray, shape (n, m), optional
+        A further factor on each OU part at each observation (1 by default; a bin
+        average's, see :class:`~hullwatch.analysis.regression.NoiseModel`).
+    walk_start : float
+        Bins from the walk's start to the first time (0 by default).
 
     Returns
     -------
@@ -120,15 +139,19 @@ def whiten(
     """
     array = np.asarray(columns, dtype=np.float64)
     matrix = array.reshape(array.shape[0], -1)
+    n = matrix.shape[0]
+    phi_array = np.atleast_1d(np.asarray(phis, dtype=np.float64))
     out, log_det = _whiten(
         np.ascontiguousarray(matrix),
         np.ascontiguousarray(time_bins, dtype=np.float64),
-        np.atleast_1d(np.asarray(phis, dtype=np.float64)),
+        phi_array,
         np.atleast_1d(np.asarray(variances, dtype=np.float64)),
-        float(white_variance),
+        np.ascontiguousarray(np.broadcast_to(np.asarray(white_variance, dtype=np.float64), (n,))),
         float(walk_variance),
-        np.ones(matrix.shape[0])
-        if loading is None
-        else np.ascontiguousarray(loading, dtype=np.float64),
+        np.ones(n) if loading is None else np.ascontiguousarray(loading, dtype=np.float64),
+        np.ones((n, phi_array.size))
+        if ou_factors is None
+        else np.ascontiguousarray(np.reshape(ou_factors, (n, phi_array.size)), dtype=np.float64),
+        float(walk_start),
     )
     return out.reshape(array.shape), float(log_det)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from hullwatch.analysis.forecast import ForecastSettings, forecast_pressure
+from hullwatch.analysis.rate import DEFAULT_SETTINGS, RateSettings
 from hullwatch.quantiles import Z95
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.units import SECONDS_PER_DAY, SECONDS_PER_HOUR, mmhg_to_pa
@@ -120,7 +121,12 @@ def naive_time_s(
     return float((pressure_pa[-1] - threshold_pa) / -slope)
 
 
-def run_one(regime: str, seed: int, settings: ForecastSettings | None = None) -> ForecastOutcome:
+def run_one(
+    regime: str,
+    seed: int,
+    settings: ForecastSettings | None = None,
+    rate_settings: RateSettings = DEFAULT_SETTINGS,
+) -> ForecastOutcome:
     """Simulate one run of ``regime`` and score the forecast (and the naive line) on it."""
     result = simulate(scenario_from_dict(scenario(regime, seed)))
     telemetry = result.to_telemetry()
@@ -135,6 +141,7 @@ def run_one(regime: str, seed: int, settings: ForecastSettings | None = None) ->
         threshold,
         HORIZON_DAYS * SECONDS_PER_DAY,
         settings=settings or ForecastSettings(seed=seed),
+        rate_settings=rate_settings,
     )
     seconds = time.perf_counter() - clock
     truth = true_time_to_threshold_s(result, MODULE, forecast.last_sample, threshold)
