@@ -36,39 +36,26 @@ from hullwatch.validation.forecast_mc import (
     run_one,
     summarize,
 )
+from hullwatch.validation.options import add_monte_carlo_options, rate_settings, seeds
 
 console = Console(width=220)
 
 
-def _run(regime: str, seed: int, rate_settings: RateSettings) -> tuple[ForecastOutcome, float, int]:
+def _run(regime: str, seed: int, settings: RateSettings) -> tuple[ForecastOutcome, float, int]:
     """One run, its wall time including the simulation [s], and the worker's peak RSS [kB]."""
     start = time.perf_counter()
-    outcome = run_one(regime, seed, rate_settings=rate_settings)
+    outcome = run_one(regime, seed, rate_settings=settings)
     return outcome, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument(
-        "--first-seed",
-        type=int,
-        default=0,
-        help="Seeds run from here (the default 0 gives the documented runs; "
-        "another start adds independent runs).",
-    )
+    add_monte_carlo_options(parser)
     parser.add_argument("--regimes", default=",".join(REGIMES))
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument(
-        "--bin-average-noise",
-        action="store_true",
-        help="Model the noise of each bin as its average, not an instant "
-        "(RateSettings.bin_average_noise; docs/leak-rate.md).",
-    )
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/forecast_mc.json"))
     args = parser.parse_args()
     names = args.regimes.split(",")
-    rate_settings = RateSettings(bin_average_noise=args.bin_average_noise)
+    settings = rate_settings(args)
     outcomes: dict[str, list[ForecastOutcome]] = {name: [] for name in names}
     walls: list[float] = []
     peak_kb = 0
@@ -77,9 +64,9 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs) as pool, Progress(console=console) as progress:
         task = progress.add_task("forecast runs", total=args.runs * len(names))
         futures = {
-            pool.submit(_run, name, seed, rate_settings): (name, seed)
+            pool.submit(_run, name, seed, settings): (name, seed)
             for name in names
-            for seed in range(args.first_seed, args.first_seed + args.runs)
+            for seed in seeds(args)
         }
         for future in as_completed(futures):
             try:

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from hullwatch.analysis.rate import RateSettings
+from hullwatch.validation.options import add_monte_carlo_options, rate_settings, seeds
 from hullwatch.validation.rate_mc import SCENARIOS, RunOutcome, run_one, summarize
 
 console = Console()
@@ -32,22 +32,8 @@ console = Console()
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument(
-        "--first-seed",
-        type=int,
-        default=0,
-        help="Seeds run from here (the default 0 gives the documented runs; "
-        "another start adds independent runs).",
-    )
+    add_monte_carlo_options(parser)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument(
-        "--bin-average-noise",
-        action="store_true",
-        help="Model the noise of each bin as its average, not an instant "
-        "(RateSettings.bin_average_noise; docs/leak-rate.md).",
-    )
     parser.add_argument(
         "--history-days",
         type=float,
@@ -58,7 +44,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     names = args.scenarios.split(",")
-    settings = RateSettings(bin_average_noise=args.bin_average_noise)
+    settings = rate_settings(args)
     if args.out is None:
         suffix = f"_history_{args.history_days:g}d" if args.history_days else ""
         args.out = Path(f"benchmarks/results/rate_mc{suffix}.json")
@@ -70,7 +56,7 @@ def main() -> None:
         futures = {
             pool.submit(run_one, name, seed, settings, history_days=args.history_days): (name, seed)
             for name in names
-            for seed in range(args.first_seed, args.first_seed + args.runs)
+            for seed in seeds(args)
         }
         for future in as_completed(futures):
             try:

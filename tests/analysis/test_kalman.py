@@ -8,15 +8,28 @@ from hullwatch.analysis.kalman import whiten
 from hullwatch.analysis.regression import NoiseModel
 
 
+def _assert_whitens_exactly(
+    noise: NoiseModel,
+    times: np.ndarray,
+    columns: np.ndarray,
+    loading: np.ndarray | None = None,
+    widths: np.ndarray | None = None,
+    atol: float = 1e-10,
+) -> None:
+    """The Kalman whitening is ``L^-1`` of the dense covariance, and its log det too."""
+    covariance = noise.covariance(times, loading, widths)
+    whitened, log_det = noise.whiten(columns, times, loading, widths)
+    np.testing.assert_allclose(
+        whitened, np.linalg.solve(np.linalg.cholesky(covariance), columns), atol=atol
+    )
+    assert abs(log_det - np.linalg.slogdet(covariance)[1]) < 1e-8
+
+
 def test_whitening_equals_the_inverse_cholesky_factor_across_gaps() -> None:
     rng = np.random.default_rng(1)
     times = np.sort(rng.choice(400, 200, replace=False)).astype(float)  # irregular, with gaps
     noise = NoiseModel(2.0, 0.3, 0.99, walk_variance=0.05)
-    columns = rng.standard_normal((times.size, 3))
-    whitened, log_det = noise.whiten(columns, times)
-    cholesky = np.linalg.cholesky(noise.covariance(times))
-    np.testing.assert_allclose(whitened, np.linalg.solve(cholesky, columns), atol=1e-10)
-    assert abs(log_det - np.linalg.slogdet(noise.covariance(times))[1]) < 1e-9
+    _assert_whitens_exactly(noise, times, rng.standard_normal((times.size, 3)))
 
 
 def test_two_ou_parts_are_whitened_exactly() -> None:
@@ -42,13 +55,7 @@ def test_loaded_slow_parts_are_whitened_exactly() -> None:
     times = np.sort(rng.choice(300, 150, replace=False)).astype(float)
     loading = np.linspace(1.0, 0.3, times.size)  # a decay from 760 to about 230 mmHg
     noise = NoiseModel(2.0, 0.3, 0.97, walk_variance=0.02)
-    columns = rng.standard_normal((times.size, 2))
-    covariance = noise.covariance(times, loading)
-    whitened, log_det = noise.whiten(columns, times, loading)
-    np.testing.assert_allclose(
-        whitened, np.linalg.solve(np.linalg.cholesky(covariance), columns), atol=1e-10
-    )
-    assert abs(log_det - np.linalg.slogdet(covariance)[1]) < 1e-9
+    _assert_whitens_exactly(noise, times, rng.standard_normal((times.size, 2)), loading)
     # The white part is not loaded: at a loading of 0 only it is left.
     vacuum = noise.covariance(times[:3], np.zeros(3))
     np.testing.assert_allclose(vacuum, 0.3 * np.eye(3))
@@ -95,10 +102,7 @@ def test_narrow_bins_carry_their_own_width() -> None:
     exact = average @ point @ average.T + noise.white_variance * np.eye(centres.size)
     np.testing.assert_allclose(noise.covariance(centres, widths=widths), exact, rtol=2e-5)
     columns = np.random.default_rng(4).standard_normal((centres.size, 2))
-    model = noise.covariance(centres, widths=widths)
-    whitened, log_det = noise.whiten(columns, centres, widths=widths)
-    np.testing.assert_allclose(whitened, np.linalg.solve(np.linalg.cholesky(model), columns))
-    assert abs(log_det - np.linalg.slogdet(model)[1]) < 1e-9
+    _assert_whitens_exactly(noise, centres, columns, widths=widths)
 
 
 def test_bin_averages_are_whitened_exactly_despite_the_negative_white_part() -> None:
@@ -108,12 +112,7 @@ def test_bin_averages_are_whitened_exactly_despite_the_negative_white_part() -> 
     noise = NoiseModel(1.0, 1e-6, 0.9, walk_variance=0.01, bin_width=1.0)
     assert noise.bin_average_terms(np.ones(1))[1][0] < 0.0  # smoother than samples
     columns = rng.standard_normal((times.size, 2))
-    covariance = noise.covariance(times, loading)
-    whitened, log_det = noise.whiten(columns, times, loading)
-    np.testing.assert_allclose(
-        whitened, np.linalg.solve(np.linalg.cholesky(covariance), columns), atol=1e-8
-    )
-    assert abs(log_det - np.linalg.slogdet(covariance)[1]) < 1e-8
+    _assert_whitens_exactly(noise, times, columns, loading, atol=1e-8)
 
 
 def test_bin_averages_taken_as_samples_stretch_the_correlation_time() -> None:

@@ -1,0 +1,36 @@
+"""Command-line options shared by the Monte Carlo benchmarks (``benchmarks/bench_*_mc.py``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from hullwatch.analysis.rate import RateSettings
+
+
+def add_monte_carlo_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--runs``, ``--first-seed``, ``--jobs`` and ``--bin-average-noise``."""
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=0,
+        help="Seeds run from here (the default 0 gives the documented runs; "
+        "another start adds independent runs).",
+    )
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--bin-average-noise",
+        action="store_true",
+        help="Model the noise of each bin as its average, not an instant "
+        "(RateSettings.bin_average_noise; docs/leak-rate.md).",
+    )
+
+
+def seeds(args: argparse.Namespace) -> range:
+    """The seeds the options ask for."""
+    return range(args.first_seed, args.first_seed + args.runs)
+
+
+def rate_settings(args: argparse.Namespace) -> RateSettings:
+    """The leak-rate fit's settings the options ask for."""
+    return RateSettings(bin_average_noise=args.bin_average_noise)
