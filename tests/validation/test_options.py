@@ -24,3 +24,8 @@ def test_a_later_first_seed_adds_independent_runs_and_the_noise_option_reaches_t
     args = _parse("--runs", "200", "--first-seed", "200", "--bin-average-noise")
     assert seeds(args) == range(200, 400)
     assert rate_settings(args).bin_average_noise is True
+
+
+def test_the_reml_bias_correction_is_off_unless_asked() -> None:
+    assert rate_settings(_parse()).reml_bias_draws == 0
+    assert rate_settings(_parse("--reml-bias-draws", "16")).reml_bias_draws == 16

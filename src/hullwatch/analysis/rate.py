@@ -52,6 +52,7 @@ from hullwatch.analysis.regression import (
     fit_ar1,
     fit_noise_reml,
     pivot_quantile,
+    reml_log_tau_bias,
 )
 from hullwatch.analysis.steps import Step, find_steps, step_mask
 from hullwatch.errors import AnalysisError
@@ -107,6 +108,9 @@ class RateSettings:
     #: under-cover, because REML's own short bias in the correlation time is no
     #: longer offset (docs/leak-rate.md, "What does not yet hold").
     bin_average_noise: bool = False
+    #: Parametric-bootstrap draws that correct REML's small-sample bias in the
+    #: correlation time (:func:`.regression.reml_log_tau_bias`); 0 leaves it.
+    reml_bias_draws: int = 0
 
 
 #: The defaults, shared (the settings are frozen).
@@ -283,6 +287,9 @@ class _SegmentFitter:
         self._solver: GlsSolver | None = None
         self._n0: float | None = None
         self._profile_points: dict[float, tuple[NoiseModel, float]] = {}
+        self._mode: NoiseModel | None = None
+        #: ``log tau`` of the noise model used, from the REML mode (a bias correction).
+        self._centre = 0.0
 
     def bin_times(self) -> npt.NDArray[np.datetime64]:
         """UTC time of each bin's centre of mass."""
@@ -379,6 +386,19 @@ class _SegmentFitter:
         With history blocks, the noise model is fitted jointly with them.
         """
         if self._solver is None:
+            noise = self._reml_mode()
+            if self.settings.reml_bias_draws > 0:
+                bias = reml_log_tau_bias(
+                    [self.reml_block(), *self.history], noise, self.settings.reml_bias_draws
+                )
+                self._centre = -bias
+                noise = self._profile_point(self._centre)[0]
+            self._solver = self.solver(noise)
+        return self._solver
+
+    def _reml_mode(self) -> NoiseModel:
+        """The REML noise model (fitted once)."""
+        if self._mode is None:
             y, design, time_bins, loading, widths = self.reml_block()
             first = fit_ar1(y, design, self.piece)
             # With bin_average_noise each value is modelled as the average over its bin
@@ -387,11 +407,10 @@ class _SegmentFitter:
                 estimate_noise(y - design @ first.coefficients, time_bins),
                 bin_width=1.0 if self.settings.bin_average_noise else 0.0,
             )
-            noise = estimate_noise_reml(
+            self._mode = estimate_noise_reml(
                 y, design, time_bins, start, history=self.history, loading=loading, widths=widths
             )
-            self._solver = self.solver(noise)
-        return self._solver
+        return self._mode
 
     def _profile_point(self, shift: float) -> tuple[NoiseModel, float]:
         """REML noise model and minus log-likelihood at ``log tau`` of the fit + ``shift``.
@@ -401,7 +420,7 @@ class _SegmentFitter:
         the wide points of a flat likelihood, share them.
         """
         if shift not in self._profile_points:
-            mode = self._gls().noise
+            mode = self._reml_mode()
             y, design, time_bins, loading, widths = self.reml_block()
             log_tau = np.log(-1.0 / np.log(mode.phi))
             self._profile_points[shift] = fit_noise_reml(
@@ -450,7 +469,10 @@ class _SegmentFitter:
             centre = np.log(variances[1])
             # Beyond e^4 either side the OU part is white or a random walk already.
             wide = float(min(log_tau_sd, 4.0))
-            for model, _ in (self._profile_point(-wide), self._profile_point(wide)):
+            for model, _ in (
+                self._profile_point(self._centre - wide),
+                self._profile_point(self._centre + wide),
+            ):
                 # A fit numerically singular under that noise model adds nothing.
                 try:
                     with np.errstate(invalid="ignore"):
@@ -463,7 +485,8 @@ class _SegmentFitter:
 
     def _tau_profile(self, step: float) -> list[tuple[NoiseModel, float]]:
         """Three profile points around the fitted noise model, ``log tau`` -+ ``step``."""
-        return [self._profile_point(shift) for shift in (-step, 0.0, step)]
+        self._gls()  # sets the centre
+        return [self._profile_point(self._centre + shift) for shift in (-step, 0.0, step)]
 
     def noise_model(self) -> NoiseModel:
         """The residual noise of the gas mass at the segment's mean pressure. [kg]"""

@@ -8,7 +8,7 @@ from hullwatch.analysis.rate import RateSettings
 
 
 def add_monte_carlo_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--runs``, ``--first-seed``, ``--jobs`` and ``--bin-average-noise``."""
+    """Add the seeds, workers and leak-rate fit options of a Monte Carlo benchmark."""
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument(
         "--first-seed",
@@ -24,6 +24,13 @@ def add_monte_carlo_options(parser: argparse.ArgumentParser) -> None:
         help="Model the noise of each bin as its average, not an instant "
         "(RateSettings.bin_average_noise; docs/leak-rate.md).",
     )
+    parser.add_argument(
+        "--reml-bias-draws",
+        type=int,
+        default=0,
+        help="Bootstrap draws correcting REML's short bias in the correlation time "
+        "(RateSettings.reml_bias_draws); 0, the default, leaves it.",
+    )
 
 
 def seeds(args: argparse.Namespace) -> range:
@@ -33,4 +40,6 @@ def seeds(args: argparse.Namespace) -> range:
 
 def rate_settings(args: argparse.Namespace) -> RateSettings:
     """The leak-rate fit's settings the options ask for."""
-    return RateSettings(bin_average_noise=args.bin_average_noise)
+    return RateSettings(
+        bin_average_noise=args.bin_average_noise, reml_bias_draws=args.reml_bias_draws
+    )
