@@ -104,9 +104,11 @@ class RateSettings:
     min_pressure_span: float = 0.05
     #: Model each bin's noise exactly as the average over the bin
     #: (:meth:`.regression.NoiseModel.bin_average_terms`) instead of a reading at an
-    #: instant.  Exact, but not the default: with it the forecast's short windows
-    #: under-cover, because REML's own short bias in the correlation time is no
-    #: longer offset (docs/leak-rate.md, "What does not yet hold").
+    #: instant.  Alone it lets REML's own short bias in the correlation time show
+    #: (the forecast's short windows under-cover); with ``reml_bias_draws`` it is
+    #: calibrated in every Monte Carlo scenario, and it is not yet the default only
+    #: because the docs' figures must be rerun with it (docs/leak-rate.md, "What
+    #: does not yet hold").
     bin_average_noise: bool = False
     #: Parametric-bootstrap draws that correct REML's small-sample bias in the
     #: correlation time (:func:`.regression.reml_log_tau_bias`); 0 leaves it.
