@@ -106,9 +106,9 @@ class RateSettings:
     #: (:meth:`.regression.NoiseModel.bin_average_terms`) instead of a reading at an
     #: instant.  Alone it lets REML's own short bias in the correlation time show
     #: (the forecast's short windows under-cover); with ``reml_bias_draws`` it is
-    #: calibrated in every Monte Carlo scenario, and it is not yet the default only
-    #: because the docs' figures must be rerun with it (docs/leak-rate.md, "What
-    #: does not yet hold").
+    #: calibrated in every Monte Carlo scenario, but on one day of data the spread
+    #: at the corrected time can go infinite, and the docs' figures would all change
+    #: (docs/leak-rate.md, "What does not yet hold").  So neither is the default.
     bin_average_noise: bool = False
     #: Parametric-bootstrap draws that correct REML's small-sample bias in the
     #: correlation time (:func:`.regression.reml_log_tau_bias`); 0 leaves it.
