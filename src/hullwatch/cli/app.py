@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import typer
@@ -28,6 +29,12 @@ app = typer.Typer(
 #: Human output goes to stdout; messages and progress to stderr.
 console = Console()
 err_console = Console(stderr=True)
+
+
+def print_notes(notes: Iterable[str], **print_options: Any) -> None:
+    """Print each note as ``note: ...``, literally: a note's ``[kg]`` is no style tag."""
+    for note in notes:
+        console.print(f"note: {note}", highlight=False, markup=False, **print_options)
 
 
 def print_json(payload: dict[str, Any]) -> None:

@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
 from hullwatch.analysis.gas_budget import (
     BudgetLeak,
@@ -18,7 +15,7 @@ from hullwatch.analysis.gas_budget import (
     gas_budget,
     load_gas_stores,
 )
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -27,6 +24,7 @@ from hullwatch.cli.options import (
     JsonOption,
     SkipBadRowsOption,
 )
+from hullwatch.cli.text import literal_table
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
 from hullwatch.units import lb_per_day_to_kg_per_day
@@ -125,9 +123,10 @@ def _print(budget: GasBudget) -> None:
             + ", ".join(d["placeholders"]),
             highlight=False,
         )
-    table = Table(box=box.SIMPLE_HEAD, title="Days of margin (first gas to run out)")
-    for column in ("case", "leak", "N2 used", "O2 used", "margin [days]", "runs out first"):
-        table.add_column(escape(column))
+    table = literal_table(
+        "Days of margin (first gas to run out)",
+        ("case", "leak", "N2 used", "O2 used", "margin [days]", "runs out first"),
+    )
     for case in d["cases"]:
         n2, o2 = case["gases"]["N2"], case["gases"]["O2"]
         table.add_row(
@@ -139,5 +138,4 @@ def _print(budget: GasBudget) -> None:
             case["limiting_gas"],
         )
     console.print(table)
-    for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["assumptions"])

@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 
 from hullwatch.analysis.rate import DEFAULT_SETTINGS
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import load_input, window_with_state
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -167,5 +167,4 @@ def _print(result: DetectResult) -> None:
                 alarm["message"],
             )
         console.print(table)
-    for note in payload["warnings"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(payload["warnings"])

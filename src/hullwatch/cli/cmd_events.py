@@ -10,7 +10,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -157,5 +157,4 @@ def _print(result: EventsResult) -> None:
                     change = w["change_vs_baseline_kg_per_day"]
                     figure += f", {change:+.3f}{_interval(w['change_ci95_kg_per_day'])} vs baseline"
             console.print(f"  {name:8s} {figure}", highlight=False)
-    for note in payload["assumptions"] + payload["warnings"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(payload["assumptions"] + payload["warnings"])

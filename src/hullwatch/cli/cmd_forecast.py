@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hullwatch.analysis.forecast import ForecastResult, forecast_pressure
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -110,5 +110,4 @@ def _print(result: ForecastResult) -> None:
             f"[bold]{d['threshold_mmHg']:g} mmHg in {hours:.1f} h[/]{ci_text}; "
             f"{d['probability_reached_in_horizon']:.0%} of the draws reach it within the horizon."
         )
-    for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["assumptions"])

@@ -6,11 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.cmd_risk import (
     DEFAULT_THRESHOLD_LB_PER_DAY,
     HorizonOption,
@@ -18,6 +15,7 @@ from hullwatch.cli.cmd_risk import (
     ThresholdOption,
 )
 from hullwatch.cli.options import ConfigOption, JsonOption
+from hullwatch.cli.text import literal_table
 from hullwatch.errors import InputError
 from hullwatch.simulate.timeparse import parse_duration_s
 from hullwatch.units import SECONDS_PER_DAY, kg_per_day_to_lb_per_day, lb_per_day_to_kg_per_day
@@ -75,19 +73,10 @@ def history_command(
         return
     d = study.to_dict()
     console.rule("PrK leak history, replayed causally through hullwatch risk")
-    timeline = Table(
-        box=box.SIMPLE_HEAD, title=f"Threshold {threshold_lb_per_day:g} lb/day, horizon {horizon}"
+    timeline = literal_table(
+        f"Threshold {threshold_lb_per_day:g} lb/day, horizon {horizon}",
+        ("date", "rate [lb/day]", "P(exceed)", "cell", "reserve [d]", "gas [kg/30d]", "steps"),
     )
-    for column in (
-        "date",
-        "rate [lb/day]",
-        "P(exceed)",
-        "cell",
-        "reserve [d]",
-        "gas [kg/30d]",
-        "steps",
-    ):
-        timeline.add_column(escape(column))
     for row in d["timeline"]:
         timeline.add_row(
             row["time"][:10],
@@ -100,9 +89,10 @@ def history_command(
         )
     console.print(timeline)
     console.print(study.verdict(), highlight=False)
-    sens = Table(box=box.SIMPLE_HEAD, title="How the answer moves with the threshold")
-    for column in ("threshold [lb/day]", "first likelihood 5", "first 5x5", "cells in order"):
-        sens.add_column(escape(column))
+    sens = literal_table(
+        "How the answer moves with the threshold",
+        ("threshold [lb/day]", "first likelihood 5", "first 5x5", "cells in order"),
+    )
     for row in d["sensitivity"]:
         sens.add_row(
             f"{row['threshold_lb_per_day']:g}",
@@ -126,4 +116,4 @@ def history_command(
     for line in study.limitations:
         console.print(f"- {line}", highlight=False, markup=False)
     if d["table"] and d["table"]["is_default"]:
-        console.print(f"note: {d['table']['disclaimer']}", highlight=False, markup=False)
+        print_notes([d["table"]["disclaimer"]])

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import archive_key
 from hullwatch.cli.options import (
     ConfigOption,
@@ -71,5 +71,4 @@ def ingest_command(
         highlight=False,
         soft_wrap=True,
     )
-    for note in payload["warnings"]:
-        console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+    print_notes(payload["warnings"], soft_wrap=True)

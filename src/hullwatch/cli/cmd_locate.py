@@ -6,11 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -22,7 +19,7 @@ from hullwatch.cli.options import (
     SkipBadRowsOption,
     StartOption,
 )
-from hullwatch.cli.text import compartment_label, table_time, word_safe_table
+from hullwatch.cli.text import compartment_label, literal_table, table_time, word_safe_table
 from hullwatch.habitat import load_habitat
 from hullwatch.locate import locate_leak
 from hullwatch.telemetry import to_utc_datetime64
@@ -86,9 +83,9 @@ def _print(d: dict[str, Any]) -> None:
         f"P(no leak above background) = {d['p_no_leak']:.3f};  "
         f"P(leak in a module) = {d['p_module_leak']:.3f}"
     )
-    table = Table(box=box.SIMPLE_HEAD, title="Hypotheses (most probable first)")
-    for column in ("hypothesis", "probability", "leak rate [kg/day]"):
-        table.add_column(escape(column))
+    table = literal_table(
+        "Hypotheses (most probable first)", ("hypothesis", "probability", "leak rate [kg/day]")
+    )
     ranked = sorted(d["hypotheses"], key=lambda h: -h["probability"])
     for h in ranked[:TOP]:
         table.add_row(h["name"], f"{h['probability']:.4f}", f"{h['leak_rate_kg_per_day']:.3f}")
@@ -125,5 +122,4 @@ def _print(d: dict[str, Any]) -> None:
         "Evidence (one row per compartment and configuration)", headers, rows
     )
     console.print(evidence)
-    for note in d["assumptions"] + d["skipped"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["assumptions"] + d["skipped"])

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import load_input, window_with_state
 from hullwatch.cli.options import ArchiveOption
 from hullwatch.errors import InputError
@@ -184,5 +184,4 @@ def _print(d: dict[str, Any]) -> None:
         highlight=False,
     )
     _step(d["plan"], "1.", "")
-    for note in d["notes"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["notes"])

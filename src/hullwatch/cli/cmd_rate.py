@@ -9,7 +9,7 @@ import numpy as np
 import typer
 
 from hullwatch.analysis.leakrate import EXTRA_UNITS, LeakRateResult, leak_rate
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import CONTEXT_S, load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -158,5 +158,4 @@ def _print(result: LeakRateResult, units: tuple[str, ...]) -> None:
     )
     table = word_safe_table("Segments (one per hatch configuration)", headers, rows)
     console.print(table)
-    for note in d["assumptions"] + d["warnings"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["assumptions"] + d["warnings"])

@@ -6,9 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
 from hullwatch.analysis.leakrate import leak_rate
 from hullwatch.analysis.repress_plan import (
@@ -19,7 +16,7 @@ from hullwatch.analysis.repress_plan import (
     leak_from_rate,
     plan_repress,
 )
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -28,6 +25,7 @@ from hullwatch.cli.options import (
     JsonOption,
     SkipBadRowsOption,
 )
+from hullwatch.cli.text import literal_table
 from hullwatch.errors import InputError
 from hullwatch.habitat import load_habitat
 from hullwatch.units import (
@@ -212,9 +210,10 @@ def _print(plan: RepressPlan) -> None:
             f"{b['station_drop_per_month_mmHg']:.1f} mmHg per month if not made up.",
             highlight=False,
         )
-    table = Table(box=box.SIMPLE_HEAD, title="What holding lower buys (same band width)")
-    for column in ("band [mmHg]", "leak [kg/day]", "95% interval", "represses/day", "kg/month"):
-        table.add_column(escape(column))
+    table = literal_table(
+        "What holding lower buys (same band width)",
+        ("band [mmHg]", "leak [kg/day]", "95% interval", "represses/day", "kg/month"),
+    )
     for row in d["comparison"]:
         mark = " (requested)" if row["requested"] else ""
         table.add_row(
@@ -225,5 +224,4 @@ def _print(plan: RepressPlan) -> None:
             f"{row['gas_per_month_kg']:.2f}",
         )
     console.print(table)
-    for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["assumptions"])

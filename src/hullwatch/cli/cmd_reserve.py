@@ -14,7 +14,7 @@ from hullwatch.analysis.reserve import (
     reserve_time_live,
     reserve_time_what_if,
 )
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -211,5 +211,4 @@ def _print(result: ReserveTimeResult) -> None:
         console.print(
             f"At a constant initial rate it would take {d['time_at_constant_rate_h']:.1f} h."
         )
-    for note in d["assumptions"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(d["assumptions"])

@@ -9,12 +9,9 @@ from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
 from hullwatch.analysis.reserve import FLOOR_MMHG
-from hullwatch.cli.app import app, console, print_json
+from hullwatch.cli.app import app, console, print_json, print_notes
 from hullwatch.cli.inputs import load_input
 from hullwatch.cli.options import (
     ArchiveOption,
@@ -26,7 +23,7 @@ from hullwatch.cli.options import (
     SkipBadRowsOption,
     StartOption,
 )
-from hullwatch.cli.text import table_time
+from hullwatch.cli.text import literal_table, table_time
 from hullwatch.errors import InputError
 from hullwatch.simulate.timeparse import parse_duration_s
 from hullwatch.units import (
@@ -298,9 +295,10 @@ def _show_trail(store_path: Path, module: str, as_json: bool) -> None:
 
 
 def _print_trail(trail: list[Any], module: str) -> None:
-    table = Table(box=box.SIMPLE_HEAD, title=f"Risk history of {module}")
-    for column in ("assessed", "cell", "P(exceed)", "rate [lb/day]", "threshold", "table"):
-        table.add_column(escape(column))
+    table = literal_table(
+        f"Risk history of {module}",
+        ("assessed", "cell", "P(exceed)", "rate [lb/day]", "threshold", "table"),
+    )
     for r in trail:
         table.add_row(
             table_time(r.assessed_at),
@@ -324,8 +322,7 @@ def _print(payload: dict[str, Any], trail: list[Any] | None) -> None:
     console.rule(f"Risk: {payload['module']}  {score['cell']}  ({score['zone']})")
     for line in payload["reasoning"]:
         console.print(line, highlight=False, markup=False)
-    for note in payload["notes"]:
-        console.print(f"note: {note}", highlight=False, markup=False)
+    print_notes(payload["notes"])
     if payload["store"]["stored"]:
         console.print(
             f"stored as #{payload['store']['id']} in {payload['store']['path']}", markup=False

@@ -38,6 +38,23 @@ def table_time(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
+def literal_table(title: str, headers: Sequence[str], **table_options: object) -> Table:
+    """A table whose headers are taken literally (a unit such as ``[kg]`` is no style tag).
+
+    Rich reads ``[...]`` in a header as markup and drops it; escaping every header
+    here is what keeps the units on screen.
+
+    Examples
+    --------
+    >>> [str(c.header) for c in literal_table("t", ["gas [kg]"]).columns]
+    ['gas \\\\[kg]']
+    """
+    table = Table(box=box.SIMPLE_HEAD, title=title, **table_options)  # type: ignore[arg-type]
+    for header in headers:
+        table.add_column(escape(header))
+    return table
+
+
 def word_safe_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     """A table whose cells wrap at spaces but never cut a word, however narrow the terminal.
 
