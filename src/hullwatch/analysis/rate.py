@@ -444,8 +444,10 @@ class _SegmentFitter:
 
         A few days hold only a few dozen correlation times of the slow noise, so its
         timescale, and with it every trend variance, is itself uncertain.  The
-        restricted likelihood's curvature in ``log tau`` (the other noise parameters
-        profiled) gives that uncertainty; the delta method carries it to ``log V``.
+        restricted likelihood's curvature in ``log tau`` at its optimum (the other
+        noise parameters profiled) gives that uncertainty; the delta method carries
+        it to ``log V`` with the slope of ``log V`` at the noise model used (moved
+        from the optimum when REML's bias is corrected).
         Infinite when the likelihood is not curved at its optimum (the timescale is
         not identified).  See :func:`~hullwatch.analysis.regression.pivot_quantile`.
 
@@ -461,7 +463,10 @@ class _SegmentFitter:
         """
         profile = self._tau_profile(step)
         variances = [variance_of(self.solver(model)) for model, _ in profile]
-        curvature = _curvature(profile, step)
+        # The curvature is the likelihood's, so it is read at the REML optimum even
+        # when a bias correction moved the noise model used (``_centre``): at the
+        # corrected point the likelihood can be flat or even falling.
+        curvature = _curvature(self._mode_profile(step), step)
         if curvature <= 0.0 or min(variances) <= 0.0:
             return float("inf")
         log_tau_sd = 1.0 / np.sqrt(curvature)
@@ -486,9 +491,13 @@ class _SegmentFitter:
         return spread
 
     def _tau_profile(self, step: float) -> list[tuple[NoiseModel, float]]:
-        """Three profile points around the fitted noise model, ``log tau`` -+ ``step``."""
+        """Three profile points around the noise model used, ``log tau`` -+ ``step``."""
         self._gls()  # sets the centre
         return [self._profile_point(self._centre + shift) for shift in (-step, 0.0, step)]
+
+    def _mode_profile(self, step: float) -> list[tuple[NoiseModel, float]]:
+        """Three profile points around the REML optimum, ``log tau`` -+ ``step``."""
+        return [self._profile_point(shift) for shift in (-step, 0.0, step)]
 
     def noise_model(self) -> NoiseModel:
         """The residual noise of the gas mass at the segment's mean pressure. [kg]"""
