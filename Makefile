@@ -33,9 +33,11 @@ $(OPENMCT_DIR)/node_modules/openmct/dist/openmct.js: $(OPENMCT_DIR)/package-lock
 	touch $@
 openmct: $(OPENMCT_DIR)/node_modules/openmct/dist/openmct.js
 
-## make test: lint, type-check, and run the whole test suite (slow benchmarks excluded).
+## make test: lint, type-check, and run the whole test suite (slow benchmarks excluded),
+## on two workers (pytest-xdist), one BLAS thread each: the small matrices gain nothing
+## from more, and two workers would fight over the two cores.
 test: $(STAMP) lint browser openmct
-	$(BIN)/python -m pytest -m "not slow" -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -m "not slow" -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -48,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_simulate.py
 	$(BIN)/python benchmarks/bench_read.py
 	$(BIN)/python benchmarks/bench_rate_mc.py
+	$(BIN)/python benchmarks/bench_rate_fit.py
 	$(BIN)/python benchmarks/bench_detect.py
 	$(BIN)/python benchmarks/bench_detect_online.py --setting prk --seeds 30
 	$(BIN)/python benchmarks/bench_detect_online.py --setting station

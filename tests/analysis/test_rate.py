@@ -190,9 +190,10 @@ def test_bin_averaged_noise_fits_the_band_hold_with_a_shorter_correlation_time(p
     represses' edges carry their own widths.
     """
     telemetry = prk_band.to_telemetry()
-    instant = estimate_segments(telemetry, prk_band.habitat, "PrK")[-1]
+    as_instants = RateSettings(bin_average_noise=False, reml_bias_draws=0)
+    instant = estimate_segments(telemetry, prk_band.habitat, "PrK", settings=as_instants)[-1]
     averaged = estimate_segments(
-        telemetry, prk_band.habitat, "PrK", settings=RateSettings(bin_average_noise=True)
+        telemetry, prk_band.habitat, "PrK", settings=RateSettings(reml_bias_draws=0)
     )[-1]
     truth = true_mean_rate(prk_band, averaged.start, averaged.end)
     lo, hi = averaged.ci95_kg_per_day
@@ -209,8 +210,8 @@ def test_reml_bias_correction_lengthens_the_band_holds_correlation_time(prk_band
     days, less on four); the rate stays within its interval of the truth.
     """
     telemetry = prk_band.to_telemetry()
-    plain = RateSettings(bin_average_noise=True)
-    corrected = RateSettings(bin_average_noise=True, reml_bias_draws=16)
+    plain = RateSettings(reml_bias_draws=0)
+    corrected = RateSettings()  # the default corrects it
     before = estimate_segments(telemetry, prk_band.habitat, "PrK", settings=plain)[-1]
     after = estimate_segments(telemetry, prk_band.habitat, "PrK", settings=corrected)[-1]
     assert before.noise is not None and after.noise is not None

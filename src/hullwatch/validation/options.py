@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from hullwatch.analysis.rate import RateSettings
+from hullwatch.analysis.rate import DEFAULT_SETTINGS, RateSettings
 
 
 def add_monte_carlo_options(parser: argparse.ArgumentParser) -> None:
@@ -20,16 +20,19 @@ def add_monte_carlo_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
         "--bin-average-noise",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=DEFAULT_SETTINGS.bin_average_noise,
         help="Model the noise of each bin as its average, not an instant "
-        "(RateSettings.bin_average_noise; docs/leak-rate.md).",
+        "(RateSettings.bin_average_noise, on by default; --no-bin-average-noise "
+        "reads bins as instants, as before; docs/leak-rate.md).",
     )
     parser.add_argument(
         "--reml-bias-draws",
         type=int,
-        default=0,
+        default=DEFAULT_SETTINGS.reml_bias_draws,
         help="Bootstrap draws correcting REML's short bias in the correlation time "
-        "(RateSettings.reml_bias_draws); 0, the default, leaves it.",
+        f"(RateSettings.reml_bias_draws, default {DEFAULT_SETTINGS.reml_bias_draws}); "
+        "0 leaves it.",
     )
 
 
