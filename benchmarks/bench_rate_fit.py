@@ -16,13 +16,12 @@ import time
 import tracemalloc
 from functools import partial
 
-import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from hullwatch.analysis.rate import RateSettings, estimate_segments
 from hullwatch.simulate import scenario_from_dict, simulate
-from hullwatch.validation.rate_mc import SCENARIOS
+from hullwatch.validation.rate_mc import SCENARIOS, analysis_window
 
 VERSIONS = {
     "instants (baseline)": RateSettings(bin_average_noise=False, reml_bias_draws=0),
@@ -41,12 +40,10 @@ def main() -> None:
     for column in ("scenario", "noise model", "best time [s]", "ratio", "peak [MiB]"):
         table.add_column(column)
     for name in ("station_week", "prk_band"):
-        build, module, warmup_days = SCENARIOS[name]
+        build, module, _ = SCENARIOS[name]
         result = simulate(scenario_from_dict(build(args.seed, args.history_days)))
         telemetry = result.to_telemetry()
-        history_start = result.setup.start + np.timedelta64(round(warmup_days * 86400), "s")
-        start = history_start + np.timedelta64(round(args.history_days * 86400), "s")
-        history = history_start if args.history_days > 0 else None
+        start, history = analysis_window(name, result, args.history_days)
         baseline = None
         for label, settings in VERSIONS.items():
             fit = partial(

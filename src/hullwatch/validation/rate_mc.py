@@ -20,7 +20,7 @@ from hullwatch.habitat import Habitat
 from hullwatch.physics.gas import CABIN_AIR
 from hullwatch.simulate import SimulationResult, scenario_from_dict, simulate
 from hullwatch.telemetry import Telemetry
-from hullwatch.units import ZERO_CELSIUS_K
+from hullwatch.units import SECONDS_PER_DAY, ZERO_CELSIUS_K
 from hullwatch.validation.forecast_mc import REGIMES, TRUE_EXPONENT
 
 _PRK_CLOSED = [
@@ -158,6 +158,20 @@ def _naive(segment: SegmentRate, telemetry: Telemetry, habitat: Habitat) -> tupl
     return float(endpoint), float(-slope * to_mass)
 
 
+def analysis_window(
+    scenario: str, result: SimulationResult, history_days: float = 0.0
+) -> tuple[np.datetime64, np.datetime64 | None]:
+    """Where a scenario's analysed window starts, and its noise history (None without).
+
+    The warm-up is left out; with ``history_days`` the history takes the days after
+    it and the window starts after them.
+    """
+    warmup_days = SCENARIOS[scenario][2]
+    history_start = result.setup.start + np.timedelta64(round(warmup_days * SECONDS_PER_DAY), "s")
+    start = history_start + np.timedelta64(round(history_days * SECONDS_PER_DAY), "s")
+    return start, (history_start if history_days > 0 else None)
+
+
 def run_one(
     scenario: str,
     seed: int,
@@ -169,12 +183,10 @@ def run_one(
     With ``history_days``, that much earlier data of the same compartment is fitted
     jointly for the noise model (``rate --noise-history``), by hullwatch and oracle alike.
     """
-    build, module, warmup_days = SCENARIOS[scenario]
+    build, module, _ = SCENARIOS[scenario]
     result = simulate(scenario_from_dict(build(seed, history_days)))
     telemetry = result.to_telemetry()
-    history_start = result.setup.start + np.timedelta64(round(warmup_days * 86400), "s")
-    start = history_start + np.timedelta64(round(history_days * 86400), "s")
-    history = history_start if history_days > 0 else None
+    start, history = analysis_window(scenario, result, history_days)
     last = estimate_segments(
         telemetry, result.habitat, module, start, settings=settings, history_start=history
     )[-1]
