@@ -52,7 +52,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rate_mc.py
 	$(BIN)/python benchmarks/bench_rate_fit.py
 	$(BIN)/python benchmarks/bench_detect.py
-	$(BIN)/python benchmarks/bench_detect_online.py --setting prk --seeds 30
+	$(BIN)/python benchmarks/bench_detect.py --setting station --statistics glr-level --clean-seeds 273 --no-pelt
+	$(BIN)/python benchmarks/bench_detect_online.py --setting prk --seeds 90
 	$(BIN)/python benchmarks/bench_detect_online.py --setting station
 	$(BIN)/python benchmarks/bench_detect_bound.py
 	$(BIN)/python benchmarks/bench_isolation.py --campaigns 6 --max-steps 6 --seed 1

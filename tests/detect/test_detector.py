@@ -84,3 +84,20 @@ def test_bad_settings_are_input_errors(leak_run: SimulationResult) -> None:
         LeakDetector(leak_run.habitat, block_s=60.0)
     with pytest.raises(InputError, match="false-alarm"):
         LeakDetector(leak_run.habitat, false_alarms_per_year=0.0)
+
+
+def test_at_rate_keeps_the_models_and_takes_the_new_thresholds(
+    detector: LeakDetector, leak_run: SimulationResult, leak_telemetry: Telemetry
+) -> None:
+    """``at_rate``: the thresholds of a detector built at that rate, the same models."""
+    habitat = leak_run.habitat
+    other = detector.at_rate(10.0)
+    assert other.false_alarms_per_year == 10.0
+    assert other.threshold == LeakDetector(habitat, false_alarms_per_year=10.0).threshold
+    assert other.threshold < detector.threshold == LeakDetector(habitat).threshold
+    assert other.noise_models() == detector.noise_models()
+    # A lower threshold alarms no later, and every alarm carries it.
+    low = detect_leaks(leak_telemetry, habitat, detector=other).alarms
+    high = detect_leaks(leak_telemetry, habitat, detector=fitted(detector)).alarms
+    assert low and high and low[0].time <= high[0].time
+    assert all(a.threshold == other.threshold for a in low if a.kind != "rapid_depress")

@@ -58,10 +58,13 @@ from scipy import stats
 
 from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.analysis.regression import (
+    PHI_MAX,
     GlsSolver,
     NoiseModel,
+    RemlBlock,
     estimate_noise,
     fit_noise_reml,
+    reml_log_tau_bias,
     reml_starts,
 )
 from hullwatch.errors import AnalysisError
@@ -89,6 +92,9 @@ COLDEST_SETPOINT_K = ZERO_CELSIUS_K + 19.0
 #: Largest error of the default orbital period (92.0 min): the ISS orbit lasts
 #: 91.5-93 min with its altitude, at most 1 min from 92.0. [s]
 DEFAULT_ORBITAL_PERIOD_ERROR_S = 1.0 * SECONDS_PER_MINUTE
+#: Bootstrap draws of REML's bias correction: the leak-rate fit's default (a noise
+#: model learned from 2 days comes out short, and a slow drift then looks like a ramp).
+DEFAULT_REML_BIAS_DRAWS = DEFAULT_SETTINGS.reml_bias_draws
 #: Half the 95 % point of a chi-square with two degrees of freedom: the drop of the
 #: log-likelihood ratio that bounds the joint 95 % region of (onset, rate).
 HALF_CHI2_2_95 = float(stats.chi2.ppf(0.95, 2) / 2.0)
@@ -202,6 +208,7 @@ def fit_level_model(
     block_s: float,
     orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s,
     orbital_period_error_s: float = DEFAULT_ORBITAL_PERIOD_ERROR_S,
+    bias_draws: int = DEFAULT_REML_BIAS_DRAWS,
 ) -> LevelModel:
     """Fit :class:`LevelModel` to pieces of consecutive clean block means by REML.
 
@@ -268,6 +275,15 @@ def fit_level_model(
     noise = min(
         (fit_noise_reml(response, design, bins, start) for start in starts), key=lambda f: f[1]
     )[0]
+    # REML's correlation time comes out short on a few days, more so with one level
+    # per piece; a slow drift then looks like a ramp (false alarms after a 2-day
+    # warm-up).  Correct it as the leak-rate fit does.
+    if bias_draws > 0:
+        bias = reml_log_tau_bias([RemlBlock(response, design, bins)], noise, bias_draws)
+        if bias != 0.0:
+            tau = -1.0 / np.log(noise.phi) * np.exp(-bias)
+            phi = min(float(np.exp(-1.0 / tau)), PHI_MAX)
+            noise = fit_noise_reml(response, design, bins, noise, fixed_phi=phi)[0]
     dof = n - design.shape[1]
     inflation = dof / float(stats.chi2.ppf(0.10, dof))
     noise = NoiseModel(

@@ -27,6 +27,7 @@ import numpy as np
 from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.detect.glr import (
     DEFAULT_ORBITAL_PERIOD_ERROR_S,
+    DEFAULT_REML_BIAS_DRAWS,
     LevelModel,
     RampGlr,
     fit_level_model,
@@ -61,6 +62,9 @@ class StatisticSettings:
         Period of the orbital cycle (``glr-level``). [s]
     orbital_period_error_s : float
         Largest error of that period (``glr-level``): sets the cycle's random walk. [s]
+    reml_bias_draws : int
+        Parametric-bootstrap draws that correct REML's short bias in the noise's
+        correlation time (``glr-level``); 0 leaves the REML optimum.
     """
 
     block_s: float
@@ -69,6 +73,7 @@ class StatisticSettings:
     lookback_s: float
     orbital_period_s: float = DEFAULT_SETTINGS.orbital_period_s
     orbital_period_error_s: float = DEFAULT_ORBITAL_PERIOD_ERROR_S
+    reml_bias_draws: int = DEFAULT_REML_BIAS_DRAWS
 
     @property
     def lookback_blocks(self) -> int:
@@ -250,6 +255,7 @@ class GlrLevelStatistic:
             self.settings.block_s,
             self.settings.orbital_period_s,
             self.settings.orbital_period_error_s,
+            self.settings.reml_bias_draws,
         )
         self.glr = RampGlr(self.model, self.settings.lookback_blocks)
 
