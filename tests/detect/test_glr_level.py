@@ -282,7 +282,7 @@ def test_bias_correction_lengthens_remls_short_correlation_time() -> None:
     noise = NoiseModel(1e-5, 1e-9, float(np.exp(-1.0 / tau)))
     times = np.arange(288.0) + 0.5
     errors: dict[int, list[float]] = {0: [], 16: []}
-    for seed in range(32):
+    for seed in range(24):
         y = 6.0 + _series(noise, times, np.random.default_rng(seed))
         for draws, out in errors.items():
             model = fit_level_model([(times, y)], block_s, bias_draws=draws)

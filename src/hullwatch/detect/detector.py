@@ -313,7 +313,7 @@ class LeakDetector:
     def scores(self) -> dict[Compartment, float]:
         """The statistic of every watched compartment at its last block. [-]
 
-        An alarm comes when it exceeds the compartment's threshold (:attr:`threshold`,
+        An alarm comes when it reaches the compartment's threshold (:attr:`threshold`,
         or the alarm's own under ``auto``).  A compartment that has alarmed is
         left out until it has re-learned; a new model starts from 0.
         """
