@@ -42,7 +42,6 @@ from scipy import stats
 
 from hullwatch.analysis.gasmass import GasMassSegment, TemperatureOverride, gas_mass_segments
 from hullwatch.analysis.regression import (
-    PHI_MAX,
     GlsSolver,
     NoiseModel,
     RegressionFit,
@@ -53,6 +52,7 @@ from hullwatch.analysis.regression import (
     fit_noise_reml,
     pivot_quantile,
     reml_log_tau_bias,
+    shift_correlation_time,
 )
 from hullwatch.analysis.steps import Step, find_steps, step_mask
 from hullwatch.errors import AnalysisError
@@ -424,13 +424,12 @@ class _SegmentFitter:
         if shift not in self._profile_points:
             mode = self._reml_mode()
             y, design, time_bins, loading, widths = self.reml_block()
-            log_tau = np.log(-1.0 / np.log(mode.phi))
             self._profile_points[shift] = fit_noise_reml(
                 y,
                 design,
                 time_bins,
                 mode,
-                fixed_phi=min(float(np.exp(-np.exp(-(log_tau + shift)))), PHI_MAX),
+                fixed_phi=shift_correlation_time(mode.phi, shift),
                 history=self.history,
                 loading=loading,
                 widths=widths,

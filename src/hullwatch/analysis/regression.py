@@ -419,6 +419,17 @@ def _negative_reml(blocks: Sequence[RemlBlock], unit: NoiseModel) -> float:
 PHI_MAX, WHITE_MIN = 0.999, 1e-6
 
 
+def log_correlation_time(phi: float) -> float:
+    """``log tau`` of a slow correlation ``phi`` per bin (``phi = exp(-1 / tau)``). [log bins]"""
+    return float(np.log(-1.0 / np.log(phi)))
+
+
+def shift_correlation_time(phi: float, shift: float) -> float:
+    """The correlation per bin whose ``log tau`` lies ``shift`` above ``phi``'s, at most
+    :data:`PHI_MAX`: a profile point, or REML's bias corrected."""
+    return min(float(np.exp(-np.exp(-(log_correlation_time(phi) + shift)))), PHI_MAX)
+
+
 def fit_noise_reml(
     response: FloatArray,
     design: FloatArray,
@@ -596,8 +607,8 @@ def reml_log_tau_bias(
             loading=first.loading,
             widths=first.widths,
         )
-        log_taus.append(np.log(-1.0 / np.log(fitted.phi)))
-    return float(np.median(log_taus) - np.log(-1.0 / np.log(model.phi)))
+        log_taus.append(log_correlation_time(fitted.phi))
+    return float(np.median(log_taus) - log_correlation_time(model.phi))
 
 
 #: Correlation times of the extra REML starting points, as fractions of the window's

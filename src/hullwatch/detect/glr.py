@@ -58,7 +58,6 @@ from scipy import stats
 
 from hullwatch.analysis.rate import DEFAULT_SETTINGS
 from hullwatch.analysis.regression import (
-    PHI_MAX,
     GlsSolver,
     NoiseModel,
     RemlBlock,
@@ -66,6 +65,7 @@ from hullwatch.analysis.regression import (
     fit_noise_reml,
     reml_log_tau_bias,
     reml_starts,
+    shift_correlation_time,
 )
 from hullwatch.errors import AnalysisError
 from hullwatch.units import SECONDS_PER_MINUTE, ZERO_CELSIUS_K
@@ -281,8 +281,7 @@ def fit_level_model(
     if bias_draws > 0:
         bias = reml_log_tau_bias([RemlBlock(response, design, bins)], noise, bias_draws)
         if bias != 0.0:
-            tau = -1.0 / np.log(noise.phi) * np.exp(-bias)
-            phi = min(float(np.exp(-1.0 / tau)), PHI_MAX)
+            phi = shift_correlation_time(noise.phi, -bias)
             noise = fit_noise_reml(response, design, bins, noise, fixed_phi=phi)[0]
     dof = n - design.shape[1]
     inflation = dof / float(stats.chi2.ppf(0.10, dof))
