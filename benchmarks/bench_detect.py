@@ -432,7 +432,11 @@ def main() -> None:
         path = RESULTS
         if not default:
             block = "" if args.block_min is None else f"_b{args.block_min:g}min"
-            bias = "" if args.reml_bias_draws == DEFAULT_REML_BIAS_DRAWS else "_nobias"
+            bias = (
+                ""
+                if args.reml_bias_draws == DEFAULT_REML_BIAS_DRAWS
+                else f"_bias{args.reml_bias_draws}"
+            )
             name = (
                 f"detect_{args.setting}_{'_'.join(statistics)}_h{args.history_days:g}d"
                 f"{block}{bias}.json"
